@@ -1,0 +1,105 @@
+"""Our reverse-mode automatic differentiation engine on float64 NumPy arrays.
+
+Ops keep NumPy's names and broadcasting. `grad`, `value_and_grad` and `hessian` transform
+functions; `batch_value_and_grad` and `batch_hessian` serve row-independent batches of points;
+`trace_graph` hands back the computation graph of a scalar for the backpropagation view.
+"""
+
+from app.engine import operators as _operators  # noqa: F401  (attaches Tensor's operators)
+from app.engine.autodiff import batch_hessian, batch_value_and_grad, grad, hessian, value_and_grad
+from app.engine.backward import backward, topological_order
+from app.engine.elementwise import (
+    abs,
+    add,
+    clip,
+    cos,
+    cosh,
+    divide,
+    exp,
+    log,
+    log1p,
+    maximum,
+    minimum,
+    multiply,
+    negative,
+    power,
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    sinh,
+    softplus,
+    sqrt,
+    subtract,
+    tan,
+    tanh,
+    where,
+)
+from app.engine.graph import Graph, GraphNode, trace_graph
+from app.engine.reductions import (
+    broadcast_to,
+    log_softmax,
+    logsumexp,
+    max,
+    mean,
+    softmax,
+    sum,
+    sum_to_shape,
+)
+from app.engine.shape import concatenate, expand_dims, getitem, matmul, reshape, stack, transpose
+from app.engine.tensor import ShapeError, Tensor
+
+__all__ = [
+    "Graph",
+    "GraphNode",
+    "ShapeError",
+    "Tensor",
+    "abs",
+    "add",
+    "backward",
+    "batch_hessian",
+    "batch_value_and_grad",
+    "broadcast_to",
+    "clip",
+    "concatenate",
+    "cos",
+    "cosh",
+    "divide",
+    "exp",
+    "expand_dims",
+    "getitem",
+    "grad",
+    "hessian",
+    "log",
+    "log1p",
+    "log_softmax",
+    "logsumexp",
+    "matmul",
+    "max",
+    "maximum",
+    "mean",
+    "minimum",
+    "multiply",
+    "negative",
+    "power",
+    "relu",
+    "reshape",
+    "sigmoid",
+    "sign",
+    "sin",
+    "sinh",
+    "softmax",
+    "softplus",
+    "sqrt",
+    "stack",
+    "subtract",
+    "sum",
+    "sum_to_shape",
+    "tan",
+    "tanh",
+    "topological_order",
+    "trace_graph",
+    "transpose",
+    "value_and_grad",
+    "where",
+]

@@ -1,0 +1,85 @@
+"""Graph introspection: the computation graph of a scalar output, with values and gradients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from app.engine.backward import backward
+from app.engine.tensor import Tensor
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    id: int
+    op: str
+    inputs: tuple[int, ...]
+    value: np.ndarray
+    grad: np.ndarray | None  # None for constants, which receive no gradient
+    label: str
+
+
+@dataclass(frozen=True)
+class Graph:
+    nodes: tuple[GraphNode, ...]  # each node after its inputs; the last one is the output
+    output: int
+
+
+def _all_nodes(root: Tensor) -> list[Tensor]:
+    """Every node, constants included, parents before children (iterative post-order)."""
+    order: list[Tensor] = []
+    seen: set[int] = set()
+    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    while stack:
+        current, expanded = stack.pop()
+        if expanded:
+            order.append(current)
+        elif id(current) not in seen:
+            seen.add(id(current))
+            stack.append((current, True))
+            stack.extend((p, False) for p in reversed(current.parents) if id(p) not in seen)
+    return order
+
+
+def _label(t: Tensor, names: dict[int, str]) -> str:
+    if id(t) in names:
+        return names[id(t)]
+    if t.op == "getitem":
+        return f"[{t.ctx[0]!r}]"
+    if t.op == "power" and isinstance(t.ctx, float):
+        return f"^{t.ctx:g}"
+    if t.op == "const" and t.value.size == 1:
+        return f"{float(t.value):g}"
+    return t.op
+
+
+def trace_graph(f: Callable[..., Any], *args: Any, names: Sequence[str] | None = None) -> Graph:
+    """Run scalar f on args and return its graph, each node with its forward value and gradient."""
+    inputs = [Tensor(a, needs_grad=True) for a in args]
+    out = f(*inputs)
+    out = out if type(out) is Tensor else Tensor(out)
+    if out.value.size != 1:
+        raise ValueError(f"trace_graph: the function must return a scalar, got shape {out.shape}")
+    _, cotangents = backward(out, inputs)
+    labels = {id(t): name for t, name in zip(inputs, names or (), strict=False)}
+    order = _all_nodes(out)
+    ids = {id(t): i for i, t in enumerate(order)}
+    nodes = []
+    for t in order:
+        g = cotangents.get(t)
+        if g is None and t.needs_grad:
+            g = np.zeros_like(t.value)
+        nodes.append(
+            GraphNode(
+                id=ids[id(t)],
+                op=t.op,
+                inputs=tuple(ids[id(p)] for p in t.parents),
+                value=np.asarray(t.value, dtype=np.float64),
+                grad=None if g is None else np.asarray(g, dtype=np.float64),
+                label=_label(t, labels),
+            )
+        )
+    return Graph(nodes=tuple(nodes), output=ids[id(out)])

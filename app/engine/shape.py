@@ -1,0 +1,174 @@
+"""Shape primitives: reshape, transpose, indexing, concatenate, stack, and matmul."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from app.engine.tensor import ShapeError, Tensor, as_tensor, node, value_of
+
+
+def reshape(x: Any, *shape: Any) -> Any:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    if type(x) is not Tensor:
+        return np.reshape(x, shape)
+    try:
+        value = np.reshape(x.value, shape)
+    except ValueError:
+        raise ShapeError(f"reshape: cannot reshape shape {x.shape} into {shape}") from None
+    if value.shape == x.shape:
+        return x
+    return node(value, "reshape", (x,), _RESHAPE_VJPS, x.shape)
+
+
+_RESHAPE_VJPS = (lambda g, ans, args, shape: reshape(g, shape),)
+
+
+def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
+    if type(x) is not Tensor:
+        return np.transpose(x, axes)
+    if axes is None:
+        axes = tuple(reversed(range(x.ndim)))
+    try:
+        value = np.transpose(x.value, axes)
+    except ValueError:
+        raise ShapeError(f"transpose: axes {tuple(axes)} do not fit shape {x.shape}") from None
+    return node(value, "transpose", (x,), _TRANSPOSE_VJPS, tuple(np.argsort(axes)))
+
+
+_TRANSPOSE_VJPS = (lambda g, ans, args, inverse: transpose(g, inverse),)
+
+
+_BASIC_INDEX_TYPES = frozenset({int, slice, type(None), type(Ellipsis), np.int64})
+
+
+def _is_basic_index(index: Any) -> bool:
+    """Basic indices (ints, slices, None, ...) never repeat an element, so assignment suffices."""
+    if type(index) is tuple:
+        return all(type(part) in _BASIC_INDEX_TYPES for part in index)
+    return type(index) in _BASIC_INDEX_TYPES
+
+
+def getitem(x: Any, index: Any) -> Any:
+    if type(index) is Tensor:
+        index = index.value
+    if type(x) is not Tensor:
+        return np.asarray(x)[index]
+    try:
+        value = x.value[index]
+    except IndexError as error:
+        raise ShapeError(
+            f"getitem: index {index!r} does not fit shape {x.shape}: {error}"
+        ) from None
+    return node(value, "getitem", (x,), _GETITEM_VJPS, (index, x.shape, _is_basic_index(index)))
+
+
+_GETITEM_VJPS = (lambda g, ans, args, ctx: scatter(g, *ctx),)
+GETITEM_VJP = _GETITEM_VJPS[0]  # the backward pass adds first-order index gradients in place
+
+
+def scatter(g: Any, index: Any, shape: tuple[int, ...], basic: bool) -> Any:
+    """The adjoint of indexing: zeros of shape with g added at index (repeats accumulate)."""
+    if type(g) is not Tensor:
+        out = np.zeros(shape)
+        if basic:
+            out[index] = g
+        else:
+            np.add.at(out, index, g)
+        return out
+    value = scatter(g.value, index, shape, basic)
+    return node(value, "scatter", (g,), _SCATTER_VJPS, index)
+
+
+_SCATTER_VJPS = (lambda g, ans, args, index: getitem(g, index),)
+
+
+def _along(axis: int, ndim: int, selector: Any) -> tuple:
+    return (slice(None),) * (axis % ndim) + (selector,)
+
+
+def concatenate(parts: Sequence[Any], axis: int = 0) -> Any:
+    if not any(type(p) is Tensor for p in parts):
+        return np.concatenate(parts, axis=axis)
+    tensors = tuple(as_tensor(p) for p in parts)
+    try:
+        value = np.concatenate([t.value for t in tensors], axis=axis)
+    except ValueError:
+        shapes = ", ".join(str(t.shape) for t in tensors)
+        raise ShapeError(f"concatenate: incompatible shapes {shapes} along axis {axis}") from None
+    bounds = np.cumsum([0] + [t.shape[axis] for t in tensors])
+    vjps = tuple(
+        _slice_vjp(_along(axis, value.ndim, slice(int(lo), int(hi)))) for lo, hi in pairwise(bounds)
+    )
+    return node(value, "concatenate", tensors, vjps, axis)
+
+
+def stack(parts: Sequence[Any], axis: int = 0) -> Any:
+    if not any(type(p) is Tensor for p in parts):
+        return np.stack(parts, axis=axis)
+    tensors = tuple(as_tensor(p) for p in parts)
+    try:
+        value = np.stack([t.value for t in tensors], axis=axis)
+    except ValueError:
+        shapes = ", ".join(str(t.shape) for t in tensors)
+        raise ShapeError(f"stack: incompatible shapes {shapes}") from None
+    vjps = tuple(_slice_vjp(_along(axis, value.ndim, i)) for i in range(len(tensors)))
+    return node(value, "stack", tensors, vjps, axis)
+
+
+def _slice_vjp(index: tuple) -> Any:
+    return lambda g, ans, args, ctx: getitem(g, index)
+
+
+def expand_dims(x: Any, axis: int) -> Any:
+    shape = list(np.shape(value_of(x)))
+    shape.insert(axis % (len(shape) + 1), 1)
+    return reshape(x, tuple(shape))
+
+
+def _swap_last(x: Any) -> Any:
+    ndim = np.ndim(value_of(x))
+    return transpose(x, (*range(ndim - 2), ndim - 1, ndim - 2))
+
+
+def _matmul_vjp_a(g: Any, ans: Any, args: tuple, shapes: tuple) -> Any:
+    b = args[1]
+    a_shape, b_shape = shapes
+    if len(b_shape) == 1:
+        return expand_dims(g, -1) * b
+    if len(a_shape) == 1:
+        return matmul(expand_dims(g, -2), _swap_last(b))
+    return matmul(g, _swap_last(b))
+
+
+def _matmul_vjp_b(g: Any, ans: Any, args: tuple, shapes: tuple) -> Any:
+    a = args[0]
+    a_shape, b_shape = shapes
+    if len(a_shape) == 1:
+        return g * a if len(b_shape) == 1 else expand_dims(a, -1) * expand_dims(g, -2)
+    if len(b_shape) == 1:
+        column = matmul(_swap_last(a), expand_dims(g, -1))
+        return reshape(column, column.shape[:-1])
+    return matmul(_swap_last(a), g)
+
+
+_MATMUL_VJPS = (_matmul_vjp_a, _matmul_vjp_b)
+
+
+def matmul(a: Any, b: Any) -> Any:
+    if type(a) is not Tensor and type(b) is not Tensor:
+        return np.matmul(a, b)
+    a, b = as_tensor(a), as_tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ShapeError(
+            f"matmul: operands must have at least 1 dimension, got {a.shape} and {b.shape}"
+        )
+    try:
+        value = np.matmul(a.value, b.value)
+    except ValueError:
+        raise ShapeError(f"matmul: incompatible shapes {a.shape} and {b.shape}") from None
+    return node(value, "matmul", (a, b), _MATMUL_VJPS, (a.shape, b.shape))

@@ -1,0 +1,212 @@
+"""The Adam family: Adam, AdamW, Adamax, NAdam (torch 2.13 single-tensor, non-capturable paths)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.optim.base import (
+    Array,
+    HyperParam,
+    HyperParams,
+    OptimizerDef,
+    State,
+    add_weight_decay,
+    as_column,
+    betas,
+    flag,
+    lerp,
+)
+
+
+def _lr(default: float) -> HyperParam:
+    return HyperParam("lr", default, 0.0, None, "float", "Learning rate: how far each step moves.")
+
+
+def betas_param(default: tuple[float, float]) -> HyperParam:
+    return HyperParam(
+        "betas",
+        default,
+        0.0,
+        1.0,
+        "pair",
+        "Decay rates (beta1, beta2) of the gradient and squared-gradient averages.",
+        high_inclusive=False,
+    )
+
+
+EPS = HyperParam("eps", 1e-8, 0.0, None, "float", "Added to the denominator so it is never 0.")
+AMSGRAD = HyperParam(
+    "amsgrad", False, None, None, "bool", "Divide by the largest squared average seen so far."
+)
+
+
+def _weight_decay(default: float, decoupled: bool) -> HyperParam:
+    text = (
+        "Shrinks params by lr * wd each step, apart from the gradient."
+        if decoupled
+        else "L2 penalty added to the gradient (wd * param)."
+    )
+    return HyperParam("weight_decay", default, 0.0, None, "float", text)
+
+
+def decoupled_decay(params: Array, lr: Array, weight_decay: Array) -> Array:
+    """AdamW-style decay param * (1 - lr * wd); skipped where wd == 0 as torch does."""
+    wd = as_column(weight_decay)
+    return np.where(wd != 0, params * (1.0 - lr * wd), params)
+
+
+# ---- Adam / AdamW ----
+
+
+def _adam_init(params: Array, hp: HyperParams) -> State:
+    zeros = np.zeros_like(params)
+    return {"exp_avg": zeros, "exp_avg_sq": zeros.copy(), "max_exp_avg_sq": zeros.copy()}
+
+
+def _adam_step(
+    params: Array, grads: Array, state: State, hp: HyperParams, step: int, decoupled: bool
+) -> tuple[Array, State]:
+    lr = as_column(hp["lr"])
+    beta1, beta2 = betas(hp)
+    amsgrad = flag(hp["amsgrad"])
+    if decoupled:
+        params = decoupled_decay(params, lr, hp["weight_decay"])
+        grad = grads
+    else:
+        grad = add_weight_decay(grads, params, hp["weight_decay"])
+    exp_avg = lerp(state["exp_avg"], grad, 1.0 - beta1)
+    exp_avg_sq = state["exp_avg_sq"] * beta2 + (1.0 - beta2) * (grad * grad)
+    step_size = lr / (1.0 - beta1**step)
+    bias_correction2_sqrt = (1.0 - beta2**step) ** 0.5
+    # max_exp_avg_sq only exists in torch with amsgrad; elsewhere it stays 0.
+    max_sq = np.where(amsgrad, np.maximum(state["max_exp_avg_sq"], exp_avg_sq), 0.0)
+    second = np.where(amsgrad, max_sq, exp_avg_sq)
+    denom = np.sqrt(second) / bias_correction2_sqrt + as_column(hp["eps"])
+    new_params = params + (-step_size) * (exp_avg / denom)
+    return new_params, {"exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq, "max_exp_avg_sq": max_sq}
+
+
+def _adam_update(
+    params: Array, grads: Array, state: State, hp: HyperParams, step: int, hessians: Array | None
+) -> tuple[Array, State]:
+    return _adam_step(params, grads, state, hp, step, decoupled=False)
+
+
+def _adamw_update(
+    params: Array, grads: Array, state: State, hp: HyperParams, step: int, hessians: Array | None
+) -> tuple[Array, State]:
+    return _adam_step(params, grads, state, hp, step, decoupled=True)
+
+
+ADAM = OptimizerDef(
+    name="adam",
+    title="Adam",
+    description="Momentum on the gradient divided by a running RMS, with bias correction.",
+    hyperparams=(_lr(1e-3), betas_param((0.9, 0.999)), EPS, _weight_decay(0.0, False), AMSGRAD),
+    needs_hessian=False,
+    state_names=("exp_avg", "exp_avg_sq", "max_exp_avg_sq"),
+    init_fn=_adam_init,
+    update_fn=_adam_update,
+)
+
+ADAMW = OptimizerDef(
+    name="adamw",
+    title="AdamW",
+    description="Adam with weight decay applied to the params directly, not via the gradient.",
+    hyperparams=(_lr(1e-3), betas_param((0.9, 0.999)), EPS, _weight_decay(0.01, True), AMSGRAD),
+    needs_hessian=False,
+    state_names=("exp_avg", "exp_avg_sq", "max_exp_avg_sq"),
+    init_fn=_adam_init,
+    update_fn=_adamw_update,
+)
+
+
+# ---- Adamax ----
+
+
+def _adamax_init(params: Array, hp: HyperParams) -> State:
+    return {"exp_avg": np.zeros_like(params), "exp_inf": np.zeros_like(params)}
+
+
+def _adamax_update(
+    params: Array, grads: Array, state: State, hp: HyperParams, step: int, hessians: Array | None
+) -> tuple[Array, State]:
+    beta1, beta2 = betas(hp)
+    grad = add_weight_decay(grads, params, hp["weight_decay"])
+    exp_avg = lerp(state["exp_avg"], grad, 1.0 - beta1)
+    exp_inf = np.maximum(state["exp_inf"] * beta2, np.abs(grad) + as_column(hp["eps"]))
+    clr = as_column(hp["lr"]) / (1.0 - beta1**step)
+    return params + (-clr) * (exp_avg / exp_inf), {"exp_avg": exp_avg, "exp_inf": exp_inf}
+
+
+ADAMAX = OptimizerDef(
+    name="adamax",
+    title="Adamax",
+    description="Adam with the running RMS replaced by a decaying running maximum.",
+    hyperparams=(_lr(2e-3), betas_param((0.9, 0.999)), EPS, _weight_decay(0.0, False)),
+    needs_hessian=False,
+    state_names=("exp_avg", "exp_inf"),
+    init_fn=_adamax_init,
+    update_fn=_adamax_update,
+)
+
+
+# ---- NAdam ----
+
+
+def _nadam_init(params: Array, hp: HyperParams) -> State:
+    # torch keeps one scalar mu_product per tensor; here it fills each run's row.
+    return {
+        "exp_avg": np.zeros_like(params),
+        "exp_avg_sq": np.zeros_like(params),
+        "mu_product": np.ones_like(params),
+    }
+
+
+def _nadam_update(
+    params: Array, grads: Array, state: State, hp: HyperParams, step: int, hessians: Array | None
+) -> tuple[Array, State]:
+    lr = as_column(hp["lr"])
+    beta1, beta2 = betas(hp)
+    momentum_decay = as_column(hp["momentum_decay"])
+    decoupled = flag(hp["decoupled_weight_decay"])
+    bias_correction2 = 1.0 - beta2**step
+    grad = np.where(decoupled, grads, add_weight_decay(grads, params, hp["weight_decay"]))
+    params = np.where(decoupled, decoupled_decay(params, lr, hp["weight_decay"]), params)
+    # Momentum schedule of Dozat (2016): mu_t and mu_{t+1}.
+    mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+    mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+    mu_product = state["mu_product"] * mu
+    exp_avg = lerp(state["exp_avg"], grad, 1.0 - beta1)
+    exp_avg_sq = state["exp_avg_sq"] * beta2 + (1.0 - beta2) * (grad * grad)
+    denom = np.sqrt(exp_avg_sq / bias_correction2) + as_column(hp["eps"])
+    mu_product_next = mu_product * mu_next
+    params = params + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (grad / denom)
+    params = params + ((-lr * mu_next) / (1.0 - mu_product_next)) * (exp_avg / denom)
+    return params, {"exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq, "mu_product": mu_product}
+
+
+NADAM = OptimizerDef(
+    name="nadam",
+    title="NAdam",
+    description="Adam with Nesterov momentum: it looks one step ahead along its average.",
+    hyperparams=(
+        _lr(2e-3),
+        betas_param((0.9, 0.999)),
+        EPS,
+        _weight_decay(0.0, False),
+        HyperParam("momentum_decay", 0.004, 0.0, None, "float", "How fast the momentum warms up."),
+        HyperParam(
+            "decoupled_weight_decay",
+            False,
+            None,
+            None,
+            "bool",
+            "Apply weight decay to the params directly (AdamW style).",
+        ),
+    ),
+    needs_hessian=False,
+    state_names=("exp_avg", "exp_avg_sq", "mu_product"),
+    init_fn=_nadam_init,
+    update_fn=_nadam_update,
+)

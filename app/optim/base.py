@@ -1,0 +1,214 @@
+"""Shared pieces of the optimizer registry: hyper-parameter specs, optimizer records, broadcasting.
+
+Conventions (see docs/INTERFACES.md):
+- params, grads and every state buffer are float64 arrays of shape (R, d), one row per run.
+- every hyper-parameter is an array broadcastable to (R, 1), so one batch can mix values;
+  booleans are bool arrays; the "pair" kind (torch's ``betas``) is an (R, 2) array whose
+  columns are (beta1, beta2).
+- ``step`` is the 1-based update count, shared by all runs of a batch, as torch counts it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+
+Array = np.ndarray
+State = dict[str, Array]
+HyperParams = Mapping[str, Any]
+InitFn = Callable[[Array, HyperParams], State]
+UpdateFn = Callable[[Array, Array, State, HyperParams, int, Array | None], tuple[Array, State]]
+CheckFn = Callable[[dict[str, Array]], None]
+
+
+@dataclass(frozen=True)
+class HyperParam:
+    """One optimizer (or schedule) setting, with the bounds used to validate user input."""
+
+    name: str
+    default: Any
+    low: float | None
+    high: float | None
+    kind: Literal["float", "bool", "int", "pair"]
+    description: str
+    # Bounds are inclusive unless flagged; torch needs e.g. 0 <= beta < 1.
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+
+
+@dataclass(frozen=True)
+class OptimizerDef:
+    """A registered optimizer: metadata for the API plus pure batched init/update functions."""
+
+    name: str
+    title: str
+    description: str
+    hyperparams: tuple[HyperParam, ...]
+    needs_hessian: bool
+    state_names: tuple[str, ...]
+    init_fn: InitFn = field(repr=False, compare=False)
+    update_fn: UpdateFn = field(repr=False, compare=False)
+    # Cross-field rules torch enforces (e.g. nesterov needs momentum); raises ValueError.
+    check_fn: CheckFn | None = field(default=None, repr=False, compare=False)
+
+    def init(self, params: Array, hp: HyperParams) -> State:
+        """Fresh state buffers for a batch of runs starting at ``params`` (R, d)."""
+        return self.init_fn(np.asarray(params, dtype=np.float64), hp)
+
+    def update(
+        self,
+        params: Array,
+        grads: Array,
+        state: State,
+        hp: HyperParams,
+        step: int,
+        hessians: Array | None = None,
+    ) -> tuple[Array, State]:
+        """One optimizer step for every run; returns new arrays and never mutates its inputs."""
+        if isinstance(step, bool) or int(step) != step or step < 1:
+            raise ValueError(f"step: must be an integer >= 1 (1-based like torch), got {step!r}")
+        if self.needs_hessian and hessians is None:
+            raise ValueError(f"hessians: optimizer {self.name!r} needs Hessians of shape (R, d, d)")
+        params = np.asarray(params, dtype=np.float64)
+        grads = np.asarray(grads, dtype=np.float64)
+        if params.ndim != 2 or grads.shape != params.shape:
+            raise ValueError(
+                f"grads: expected params and grads of one shape (R, d), got "
+                f"{params.shape} and {grads.shape}"
+            )
+        return self.update_fn(params, grads, state, hp, int(step), hessians)
+
+    def param(self, name: str) -> HyperParam:
+        """The spec of hyper-parameter ``name``."""
+        for hp in self.hyperparams:
+            if hp.name == name:
+                return hp
+        raise KeyError(name)
+
+
+def _bound_error(spec: HyperParam, value: float) -> str | None:
+    """Why ``value`` is out of ``spec``'s bounds, or None when it is inside."""
+    if spec.low is not None and (
+        value < spec.low or (value == spec.low and not spec.low_inclusive)
+    ):
+        op = ">=" if spec.low_inclusive else ">"
+        return f"must be {op} {spec.low}, got {value}"
+    if spec.high is not None and (
+        value > spec.high or (value == spec.high and not spec.high_inclusive)
+    ):
+        op = "<=" if spec.high_inclusive else "<"
+        return f"must be {op} {spec.high}, got {value}"
+    return None
+
+
+def validate_value(spec: HyperParam, value: Any, where: str = "") -> Any:
+    """Check one user-supplied value against its spec; returns it as float, int, bool or pair."""
+    label = f"{where}{spec.name}"
+    if spec.kind == "bool":
+        if not isinstance(value, bool | np.bool_):
+            raise ValueError(f"{label}: must be true or false, got {value!r}")
+        return bool(value)
+    if spec.kind == "pair":
+        if isinstance(value, str | bytes) or not isinstance(value, Sequence | np.ndarray):
+            raise ValueError(f"{label}: must be a pair of numbers, got {value!r}")
+        items = list(value)
+        if len(items) != 2:
+            raise ValueError(f"{label}: must be a pair of numbers, got {len(items)} values")
+        sub = replace(spec, kind="float")
+        return tuple(validate_value(sub, v, where) for v in items)
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        raise ValueError(f"{label}: must be a number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{label}: must be finite, got {value!r}")
+    if spec.kind == "int":
+        if number != int(number):
+            raise ValueError(f"{label}: must be an integer, got {value!r}")
+        number = int(number)
+    problem = _bound_error(spec, number)
+    if problem is not None:
+        raise ValueError(f"{label}: {problem}")
+    return number
+
+
+def broadcast_hyperparams(
+    opt: OptimizerDef, configs: Sequence[Mapping[str, Any]], R: int
+) -> dict[str, Array]:
+    """Validate per-run settings, fill defaults and stack them into per-run arrays.
+
+    ``configs`` holds either one dict (shared by all R runs) or R dicts (one per run). Returns
+    float/int hyper-parameters as float64 (R, 1), bools as bool (R, 1) and pairs (``betas``) as
+    float64 (R, 2). Unknown names and out-of-range values raise ValueError naming the field.
+    """
+    if R < 1:
+        raise ValueError(f"R: need at least one run, got {R}")
+    if len(configs) not in (1, R):
+        raise ValueError(f"configs: expected 1 or {R} hyper-parameter sets, got {len(configs)}")
+    known = {hp.name for hp in opt.hyperparams}
+    rows: list[dict[str, Any]] = []
+    for i, config in enumerate(configs):
+        where = f"runs[{i}]." if len(configs) > 1 else ""
+        unknown = sorted(set(config) - known)
+        if unknown:
+            raise ValueError(
+                f"{where}{unknown[0]}: unknown hyper-parameter for {opt.name!r}; "
+                f"expected one of {sorted(known)}"
+            )
+        rows.append(
+            {
+                hp.name: validate_value(hp, config.get(hp.name, hp.default), where)
+                for hp in opt.hyperparams
+            }
+        )
+    if len(rows) == 1:
+        rows = rows * R
+    out: dict[str, Array] = {}
+    for hp in opt.hyperparams:
+        values = [row[hp.name] for row in rows]
+        if hp.kind == "bool":
+            out[hp.name] = np.array(values, dtype=bool).reshape(R, 1)
+        elif hp.kind == "pair":
+            out[hp.name] = np.array(values, dtype=np.float64).reshape(R, 2)
+        else:
+            out[hp.name] = np.array(values, dtype=np.float64).reshape(R, 1)
+    if opt.check_fn is not None:
+        opt.check_fn(out)
+    return out
+
+
+# ---- numeric helpers shared by the optimizer families ----
+
+
+def as_column(value: Any) -> Array:
+    """A hyper-parameter as an array broadcastable against (R, d)."""
+    arr = np.asarray(value)
+    return arr.reshape(-1, 1) if arr.ndim == 1 else arr
+
+
+def flag(value: Any) -> Array:
+    """A boolean hyper-parameter as a bool array broadcastable against (R, d)."""
+    return as_column(np.asarray(value, dtype=bool))
+
+
+def betas(hp: HyperParams) -> tuple[Array, Array]:
+    """(beta1, beta2) columns from an (R, 2) array or a plain pair."""
+    pair = np.asarray(hp["betas"], dtype=np.float64)
+    pair = pair.reshape(1, 2) if pair.ndim == 1 else pair
+    return pair[:, 0:1], pair[:, 1:2]
+
+
+def lerp(start: Array, end: Array, weight: Array) -> Array:
+    """torch.lerp's formula (ATen Lerp.h), which picks the better-conditioned form by weight."""
+    weight = np.broadcast_to(weight, np.broadcast_shapes(np.shape(weight), np.shape(start)))
+    diff = end - start
+    return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1.0 - weight))
+
+
+def add_weight_decay(grads: Array, params: Array, weight_decay: Array) -> Array:
+    """Coupled (L2) weight decay, grad + wd * param; skipped where wd == 0 as torch does."""
+    wd = as_column(weight_decay)
+    return np.where(wd != 0, grads + wd * params, grads)

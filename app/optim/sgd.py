@@ -1,0 +1,66 @@
+"""Stochastic gradient descent with momentum, as torch.optim.SGD (torch 2.13 _single_tensor_sgd)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.optim.base import (
+    Array,
+    HyperParam,
+    HyperParams,
+    OptimizerDef,
+    State,
+    add_weight_decay,
+    as_column,
+    flag,
+)
+
+LR = HyperParam("lr", 1e-3, 0.0, None, "float", "Learning rate: how far each step moves.")
+WEIGHT_DECAY = HyperParam(
+    "weight_decay", 0.0, 0.0, None, "float", "L2 penalty added to the gradient (wd * param)."
+)
+
+
+def _init(params: Array, hp: HyperParams) -> State:
+    return {"momentum_buffer": np.zeros_like(params)}
+
+
+def _update(
+    params: Array, grads: Array, state: State, hp: HyperParams, step: int, hessians: Array | None
+) -> tuple[Array, State]:
+    momentum = as_column(hp["momentum"])
+    dampening = as_column(hp["dampening"])
+    grad = add_weight_decay(grads, params, hp["weight_decay"])
+    uses_momentum = momentum != 0
+    # torch starts the buffer AT the first gradient (no dampening on step 1).
+    buf = grad if step == 1 else momentum * state["momentum_buffer"] + (1.0 - dampening) * grad
+    # Runs without momentum keep an all-zero buffer, as torch keeps none.
+    buf = np.where(uses_momentum, buf, 0.0)
+    direction = np.where(flag(hp["nesterov"]), grad + momentum * buf, buf)
+    direction = np.where(uses_momentum, direction, grad)
+    return params - as_column(hp["lr"]) * direction, {"momentum_buffer": buf}
+
+
+def _check(hp: dict[str, Array]) -> None:
+    bad = hp["nesterov"] & ((hp["momentum"] <= 0) | (hp["dampening"] != 0))
+    if bad.any():
+        raise ValueError("nesterov: Nesterov momentum requires a momentum > 0 and zero dampening")
+
+
+SGD = OptimizerDef(
+    name="sgd",
+    title="SGD (momentum, Nesterov)",
+    description="Step against the gradient; momentum lets past steps keep rolling.",
+    hyperparams=(
+        LR,
+        HyperParam("momentum", 0.0, 0.0, None, "float", "Fraction of the previous step kept."),
+        HyperParam("dampening", 0.0, 0.0, 1.0, "float", "Damps the new gradient in the momentum."),
+        WEIGHT_DECAY,
+        HyperParam("nesterov", False, None, None, "bool", "Look ahead along the momentum first."),
+    ),
+    needs_hessian=False,
+    state_names=("momentum_buffer",),
+    init_fn=_init,
+    update_fn=_update,
+    check_fn=_check,
+)

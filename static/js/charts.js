@@ -1,0 +1,141 @@
+// charts.js — loss vs step and ‖gradient‖ vs step (uPlot), one line per run in its colour, an
+// optional log y-axis, and a vertical line at the scrubbed step; clicking a chart scrubs there.
+import uPlot from "../vendor/uplot/uPlot.esm.js";
+import { formatNumber } from "./format.js";
+import { chartSeries } from "./trace.js";
+
+const AXIS = { stroke: "#c9d1d9", grid: { stroke: "rgba(255,255,255,0.08)" }, ticks: { stroke: "rgba(255,255,255,0.2)" } };
+// Integer decades (log10 units), thinned to about five, for the log-mode axis.
+export function decadeSplits(min, max) {
+  if (!(Number.isFinite(min) && Number.isFinite(max))) return [];
+  const e0 = Math.floor(min);
+  const e1 = Math.ceil(max);
+  const step = Math.max(1, Math.ceil((e1 - e0) / 5));
+  const out = [];
+  for (let e = Math.ceil(e0 / step) * step; e <= e1; e += step) out.push(e);
+  return out;
+}
+
+// "0.01", "1", "1000", "1e6": a decade as people write it.
+export function decadeLabel(e) {
+  return e >= -2 && e <= 4 ? String(Number((10 ** e).toPrecision(1))) : `1e${e}`;
+}
+
+const fmt = (v) => (v === null || v === undefined ? "—" : formatNumber(v));
+
+export class Charts {
+  constructor(lossEl, gradEl, { onScrub }) {
+    this.specs = [
+      { el: lossEl, field: "loss", yLabel: "loss" },
+      { el: gradEl, field: "gradNorm", yLabel: "‖gradient‖" },
+    ];
+    this.onScrub = onScrub;
+    this.plots = [];
+    this.log = true;
+    this.labels = [];
+    this.colors = [];
+    this.traces = null;
+    this.cursor = -1;
+    const ro = new ResizeObserver(() => this.resize());
+    for (const s of this.specs) ro.observe(s.el);
+  }
+
+  // (Re)build both charts: needed when the runs or the y scale type change.
+  setup(labels, colors, log) {
+    this.labels = labels;
+    this.colors = colors;
+    this.log = log;
+    for (const p of this.plots) p.destroy();
+    this.plots = this.specs.map((s) => {
+      const width = Math.max(200, s.el.clientWidth);
+      const opts = {
+        width,
+        height: Math.max(140, Math.min(220, Math.round(width * 0.45))),
+        pxAlign: false,
+        cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+        legend: { live: true },
+        scales: { x: { time: false }, y: { auto: true } },
+        axes: [
+          { ...AXIS, label: "step", labelSize: 20, size: 36, values: (u, t) => t.map((v) => (v === null ? "" : formatNumber(v, 3))) },
+          log
+            ? {
+                // Log mode plots log10(value) on a linear scale, labelled in decades.
+                ...AXIS, label: `${s.yLabel} (log scale)`, labelSize: 20, size: 54,
+                splits: (u, ai, min, max) => decadeSplits(min, max),
+                values: (u, t) => t.map(decadeLabel),
+              }
+            : { ...AXIS, label: s.yLabel, labelSize: 20, size: 62, values: (u, t) => t.map((v) => (v === null ? "" : formatNumber(v, 2))) },
+        ],
+        series: [
+          { label: "step", value: (u, v) => (v === null || v === undefined ? "—" : String(v)) },
+          ...labels.map((label, i) => ({
+            label,
+            stroke: colors[i % colors.length],
+            width: 1.6,
+            spanGaps: false,
+            points: { show: false },
+            value: (u, v) => fmt(v === null || v === undefined ? v : log ? 10 ** v : v),
+          })),
+        ],
+        hooks: { draw: [(u) => this.drawCursorLine(u)] },
+      };
+      const u = new uPlot(opts, this.data(s.field), s.el);
+      u.over.addEventListener("click", () => {
+        if (u.cursor.idx !== null && u.cursor.idx !== undefined) this.onScrub?.(u.cursor.idx);
+      });
+      u.root.setAttribute("aria-label", `${s.yLabel} against step, one line per run`);
+      return u;
+    });
+  }
+
+  data(field) {
+    if (!this.traces) return [[], ...this.labels.map(() => [])];
+    return chartSeries(this.traces, this.cursor, field, this.log);
+  }
+
+  // New data up to recorded index `cursor` (called at most once per frame by main.js).
+  update(traces, cursor) {
+    this.traces = traces;
+    this.cursor = cursor;
+    this.plots.forEach((u, i) => u.setData(this.data(this.specs[i].field)));
+    this.explainGaps();
+  }
+
+  // A log axis cannot show losses ≤ 0 (custom formulas, the double well): say so, not just a gap.
+  explainGaps() {
+    const note = this.specs[0].el.nextElementSibling?.matches?.(".chart-note") ? this.specs[0].el.nextElementSibling : null;
+    if (!note) return;
+    let hidden = false;
+    if (this.log && this.traces) {
+      for (const run of this.traces.runs) {
+        const n = Math.min(run.n, this.cursor + 1);
+        for (let k = 0; k < n && !hidden; k++) if (run.loss[k] <= 0) hidden = true;
+      }
+    }
+    note.textContent = hidden ? "Losses ≤ 0 cannot be drawn on a log scale: untick “log scale” to see them." : "";
+  }
+
+  drawCursorLine(u) {
+    const t = this.traces;
+    if (!t || this.cursor < 0 || this.cursor >= t.length) return;
+    const x = u.valToPos(t.steps[this.cursor], "x", true);
+    if (!Number.isFinite(x)) return;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = "rgba(255,255,255,0.55)";
+    ctx.setLineDash([3, 3]);
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(x, u.bbox.top);
+    ctx.lineTo(x, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+    ctx.restore();
+  }
+
+  resize() {
+    this.plots.forEach((u, i) => {
+      const width = Math.max(200, this.specs[i].el.clientWidth);
+      if (Math.abs(width - u.width) > 2) u.setSize({ width, height: Math.max(140, Math.min(220, Math.round(width * 0.45))) });
+    });
+  }
+}

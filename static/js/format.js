@@ -1,0 +1,46 @@
+// format.js — number formatting shared by the table, legend, hover and axes; pure (no DOM).
+
+// Short, stable text for any number (or null/NaN from a diverged run), e.g. 0.00123 → "1.23e-3".
+export function formatNumber(v, digits = 4) {
+  if (v === null || v === undefined || Number.isNaN(v)) return "NaN";
+  if (v === Infinity) return "∞";
+  if (v === -Infinity) return "−∞";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e5) {
+    // toPrecision then Number() drops trailing zeros ("1.500" → "1.5").
+    return String(Number(v.toPrecision(digits)));
+  }
+  const [m, e] = v.toExponential(digits - 1).split("e");
+  return `${Number(m)}e${Number(e)}`;
+}
+
+// "(x, y)" for a parameter or gradient vector.
+export function formatVector(vec, digits = 4) {
+  if (!vec) return "—";
+  return `(${Array.from(vec, (v) => formatNumber(v, digits)).join(", ")})`;
+}
+
+// Euclidean norm that stays NaN (not 0) when any component is missing.
+export function norm(vec) {
+  if (!vec) return NaN;
+  let s = 0;
+  for (const v of vec) {
+    if (v === null || !Number.isFinite(v)) return NaN;
+    s += v * v;
+  }
+  return Math.sqrt(s);
+}
+
+// Nice round axis ticks in [lo, hi] (about `count` of them), for the canvas axes.
+export function niceTicks(lo, hi, count = 6) {
+  if (!(Number.isFinite(lo) && Number.isFinite(hi)) || hi <= lo) return [];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+    out.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
+  }
+  return out;
+}

@@ -1,0 +1,607 @@
+// main.js — wires the modules together: loads objectives/optimizers, keeps the configuration in
+// the URL, streams POST /runs into a TraceSet, and drives one requestAnimationFrame loop that
+// advances the playhead and redraws whatever changed (never once per streamed step).
+import { ApiError, createApi } from "./api.js";
+import { Charts } from "./charts.js";
+import { RUN_COLORS } from "./colorscale.js";
+import { Controls } from "./controls.js";
+import { CurveView } from "./curve1d.js";
+import { el } from "./dom.js";
+import { formatNumber } from "./format.js";
+import { RunsEditor } from "./runs.js";
+import { mountShare } from "./share.js";
+import { MAX_STEPS, decodeState, encodeState, objectiveSpec, runLabel, runsRequest } from "./state.js";
+import { SurfaceView } from "./surface.js";
+import { RunTable } from "./table.js";
+import { TraceSet } from "./trace.js";
+
+const $ = (id) => document.getElementById(id);
+const GROUPS = [
+  ["test-function", "Test functions"],
+  ["model-fitting", "Model-fitting losses"],
+  ["worked-example", "Worked examples"],
+  ["one-dimensional", "One-dimensional"],
+];
+const DEFAULT_EXPRESSION = "x^2 + 10*y^2";
+
+function readConfig() {
+  try {
+    return JSON.parse($("config")?.textContent || "{}") ?? {};
+  } catch {
+    return {};
+  }
+}
+
+const config = readConfig();
+const api = createApi(config.api_base ?? "/api/v1");
+
+const app = {
+  state: decodeState(location.search),
+  objectives: [],
+  byId: {},
+  optimizers: [],
+  optByName: {},
+  meta: null, // the current objective's metadata (synthesised for a custom expression)
+  traces: null,
+  request: null,
+  stream: null, // AbortController of the running POST /runs
+  surfaceCtl: null,
+  pos: 0, // playhead: fractional recorded-step index
+  playing: false,
+  announced: new Set(),
+  chartKey: "",
+  frame: 0,
+};
+
+// ---- status line (aria-live) ----------------------------------------------------------------
+
+function say(text, kind = "info") {
+  const s = $("status");
+  s.textContent = text;
+  s.dataset.kind = kind;
+}
+
+function report(err, what) {
+  if (err?.name === "AbortError") return;
+  say(`${what}: ${err?.message ?? err}`, "error");
+}
+
+// ---- objective ------------------------------------------------------------------------------
+
+// What the server reports for a custom expression (app.objectives._custom): 2-D when it uses y.
+function customMeta(expression, dim) {
+  const d = dim ?? (/\by\b/.test(expression) ? 2 : 1);
+  return {
+    id: "custom",
+    title: "Custom expression",
+    group: "custom",
+    dim: d,
+    view_box: d === 2 ? [[-5, 5], [-5, 5]] : [[-5, 5]],
+    default_start: d === 2 ? [-3, 4] : [-3],
+    minima: [],
+    formula: expression,
+    description: "Your own formula in x (and y): + - * / ^, parentheses, pi, e and functions such as sin, exp, log, sqrt, abs, tanh.",
+    param_names: d === 2 ? ["x", "y"] : ["x"],
+    default_lr: 0.01,
+    options: [],
+  };
+}
+
+function resolveMeta() {
+  const s = app.state;
+  if (s.objective === "custom") return customMeta(s.expression || DEFAULT_EXPRESSION, app.meta?.id === "custom" ? app.meta.dim : undefined);
+  return app.byId[s.objective] ?? null;
+}
+
+const view = () => (app.meta?.dim === 1 ? app.curve : app.surface);
+const currentView = () => {
+  const v = app.state.view;
+  return v && v.length === app.meta.dim ? v : app.meta.view_box;
+};
+const startPoint = () => {
+  const s = app.state.start;
+  return s && s.length === app.meta.dim ? s : app.meta.default_start;
+};
+const paramNames = () => app.meta?.param_names ?? ["x", "y"];
+
+function buildPicker() {
+  const sel = $("objective");
+  sel.replaceChildren();
+  for (const [group, label] of GROUPS) {
+    const items = app.objectives.filter((o) => o.group === group);
+    if (!items.length) continue;
+    const og = el("optgroup", { label });
+    for (const o of items) og.append(el("option", { value: o.id }, o.title || o.id));
+    sel.append(og);
+  }
+  const other = app.objectives.filter((o) => !GROUPS.some(([g]) => g === o.group));
+  if (other.length) {
+    const og = el("optgroup", { label: "Other" });
+    for (const o of other) og.append(el("option", { value: o.id }, o.title || o.id));
+    sel.append(og);
+  }
+  const og = el("optgroup", { label: "Custom" });
+  og.append(el("option", { value: "custom" }, "Custom expression…"));
+  sel.append(og);
+}
+
+// Controls for the objective's `options` (loss, batch size, noise…), generic over their kinds.
+function buildOptions() {
+  const box = $("objective-options");
+  box.replaceChildren();
+  for (const opt of app.meta.options ?? []) {
+    const id = `option-${opt.name}`;
+    let control;
+    const value = app.state.options[opt.name] ?? opt.default;
+    if (opt.kind === "choice") {
+      control = el("select", { id, "data-testid": id });
+      for (const c of opt.choices ?? []) control.append(el("option", { value: String(c) }, String(c)));
+      control.value = String(value);
+    } else {
+      control = el("input", { id, "data-testid": id, type: "number", step: opt.kind === "int" ? "1" : "any" });
+      if (opt.low !== null && opt.low !== undefined) control.min = String(opt.low);
+      if (opt.high !== null && opt.high !== undefined) control.max = String(opt.high);
+      control.value = String(value);
+    }
+    control.addEventListener("change", () => {
+      let v = control.value;
+      if (opt.kind !== "choice") {
+        v = Number(v);
+        const bad = !Number.isFinite(v) || (opt.kind === "int" && !Number.isInteger(v)) || (opt.low != null && v < opt.low) || (opt.high != null && v > opt.high);
+        control.toggleAttribute("aria-invalid", bad);
+        if (bad) return say(`${opt.name} must be ${opt.kind === "int" ? "a whole number" : "a number"} between ${opt.low ?? "−∞"} and ${opt.high ?? "∞"}.`, "error");
+      }
+      app.state.options[opt.name] = v;
+      configChanged({ surface: true });
+    });
+    const label = el("label", { for: id }, opt.name.replace(/_/g, " "));
+    const wrap = el("div", { class: "field" }, [label, control]);
+    if (opt.description) wrap.append(el("p", { class: "hint" }, opt.description));
+    box.append(wrap);
+  }
+}
+
+function buildStartFields() {
+  const box = $("start-fields");
+  box.replaceChildren();
+  const start = startPoint();
+  paramNames().forEach((name, i) => {
+    const id = `start-${i}`;
+    const inp = el("input", { id, type: "number", step: "any", inputmode: "decimal", "data-testid": id });
+    inp.value = String(start[i]);
+    inp.addEventListener("change", () => {
+      const v = Number(inp.value);
+      if (inp.value.trim() === "" || !Number.isFinite(v)) return inp.setAttribute("aria-invalid", "");
+      inp.removeAttribute("aria-invalid");
+      const s = startPoint().slice();
+      s[i] = v;
+      setStart(s);
+    });
+    box.append(el("div", { class: "field" }, [el("label", { for: id }, name), inp]));
+  });
+}
+
+// Show the current objective everywhere: picker, options, formula, view, table, charts.
+function applyObjective() {
+  const meta = app.meta;
+  const s = app.state;
+  $("objective").value = s.objective;
+  $("expression-row").hidden = s.objective !== "custom";
+  if (s.objective === "custom" && $("expression").value !== s.expression) $("expression").value = s.expression;
+  $("objective-formula").textContent = meta.formula ? `f = ${meta.formula}` : "";
+  $("objective-description").textContent = meta.description ?? "";
+  const minima = (meta.minima ?? []).map((m) => `${m.kind ?? "minimum"} at (${m.point.map((v) => formatNumber(v)).join(", ")}), f = ${formatNumber(m.value)}`);
+  $("objective-minima").textContent = minima.length ? `Minima (★): ${minima.join("; ")}` : "";
+  buildOptions();
+  buildStartFields();
+  $("surface").hidden = meta.dim === 1;
+  $("curve").hidden = meta.dim !== 1;
+  view().setObjective(meta, currentView(), startPoint());
+  invalidate();
+  fetchSurface();
+}
+
+// ---- surface (contours / 1-D curve) ----------------------------------------------------------
+
+let surfaceTimer = 0;
+function scheduleSurface(delay = 180) {
+  clearTimeout(surfaceTimer);
+  surfaceTimer = setTimeout(fetchSurface, delay);
+}
+
+async function fetchSurface() {
+  clearTimeout(surfaceTimer);
+  app.surfaceCtl?.abort();
+  const ctl = (app.surfaceCtl = new AbortController());
+  const v = view();
+  const bounds = currentView().map((r) => r.slice());
+  try {
+    const resp = await api.surface({ objective: objectiveSpec(app.state), bounds, resolution: v.resolution() }, { signal: ctl.signal });
+    if (ctl.signal.aborted) return;
+    if (app.state.objective === "custom") {
+      setExpressionError("");
+      // The server knows the expression's dimension: a y-less expression is 1-D.
+      const dim = resp.y ? 2 : 1;
+      if (dim !== app.meta.dim) {
+        app.meta = customMeta(app.state.expression, dim);
+        app.state.view = null;
+        app.state.start = null;
+        applyObjective();
+        return;
+      }
+    }
+    v.setSurface(resp, bounds);
+  } catch (e) {
+    if (e.name === "AbortError") return;
+    if (app.state.objective === "custom" && e instanceof ApiError) setExpressionError(e.message);
+    else report(e, "Could not compute the surface");
+  }
+}
+
+// ---- custom expression: validated as you type ------------------------------------------------
+
+function setExpressionError(msg) {
+  const input = $("expression");
+  $("expression-error").textContent = msg;
+  input.toggleAttribute("aria-invalid", Boolean(msg));
+}
+
+let exprTimer = 0;
+function onExpressionInput() {
+  clearTimeout(exprTimer);
+  exprTimer = setTimeout(async () => {
+    const expr = $("expression").value.trim();
+    if (!expr) return setExpressionError("Type an expression in x and y, e.g. x^2 + 10*y^2.");
+    const dim = /\by\b/.test(expr) ? 2 : 1;
+    const meta = customMeta(expr, dim);
+    const bounds = app.meta?.id === "custom" && app.meta.dim === dim ? currentView() : meta.view_box;
+    try {
+      // Validate with a tiny grid; only an accepted expression becomes the configuration.
+      await api.surface({ objective: { expression: expr }, bounds, resolution: 8 });
+      setExpressionError("");
+      app.state.expression = expr;
+      const dimChanged = app.meta.dim !== dim;
+      app.meta = meta;
+      if (dimChanged) {
+        app.state.view = null;
+        app.state.start = null;
+        applyObjective();
+      } else {
+        $("objective-formula").textContent = `f = ${expr}`;
+        configChanged({ surface: true });
+      }
+      saveURL();
+    } catch (e) {
+      if (e instanceof ApiError) setExpressionError(e.message);
+      else report(e, "Could not check the expression");
+    }
+  }, 350);
+}
+
+// ---- configuration changes --------------------------------------------------------------------
+
+let urlTimer = 0;
+function saveURL() {
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(() => history.replaceState(null, "", `?${encodeState(app.state)}`), 150);
+}
+
+// Drop computed traces (they no longer match the configuration); resume if we were playing.
+function configChanged({ surface = false } = {}) {
+  const wasPlaying = app.playing;
+  invalidate();
+  if (surface) scheduleSurface(0);
+  saveURL();
+  if (wasPlaying) play();
+}
+
+function invalidate() {
+  app.stream?.abort();
+  app.stream = null;
+  app.traces = null;
+  app.request = null;
+  app.pos = 0;
+  app.playing = false;
+  app.announced.clear();
+  const colors = RUN_COLORS;
+  app.surface.setTraces(null, colors);
+  app.curve.setTraces(null, colors);
+  app.table.setRuns(app.state.runs, paramNames(), colors);
+  app.table.showStart(startPoint());
+  const labels = app.state.runs.map(runLabel);
+  if (labels.join("|") !== app.charts.labels.join("|") || app.charts.log !== app.state.logScale) {
+    app.charts.setup(labels, colors, app.state.logScale);
+  }
+  app.charts.update(null, -1);
+  app.chartKey = "";
+}
+
+function setStart(start) {
+  const round = (v) => Number(v.toPrecision(5)); // readable URLs; 5 digits is finer than a pixel
+  app.state.start = start.map(round);
+  view().setStart(app.state.start);
+  buildStartFields();
+  say(`Start set to (${app.state.start.map((v) => formatNumber(v)).join(", ")}).`);
+  configChanged();
+}
+
+// ---- running and playback -----------------------------------------------------------------------
+
+function startStream() {
+  const request = runsRequest(app.state, startPoint(), app.optByName);
+  const traces = new TraceSet(app.meta.dim, app.state.runs.map((r, i) => ({ label: request.runs[i].label, optimizer: r.optimizer, lr: r.hp.lr })));
+  app.request = request;
+  app.traces = traces;
+  app.pos = 0;
+  app.announced.clear();
+  view().setTraces(traces, RUN_COLORS);
+  const ctl = (app.stream = new AbortController());
+  app.computing = true;
+  say("Computing the descent…");
+  api
+    .streamRuns(request, {
+      signal: ctl.signal,
+      onMessage: (m) => {
+        if (m.type === "step") traces.addStep(m);
+        else if (m.type === "done") traces.finish(m);
+      },
+    })
+    .then(() => {
+      if (app.traces !== traces) return;
+      if (!traces.done) traces.finish({ runs: [] }); // stream ended without "done": keep what we have
+      if (app.stream === ctl) app.stream = null;
+    })
+    .catch((e) => {
+      if (app.traces !== traces || e.name === "AbortError") return;
+      app.stream = null;
+      app.playing = false;
+      traces.done = true;
+      report(e, "The run failed");
+    });
+}
+
+function play() {
+  if (!app.meta) return;
+  if (!app.traces) startStream();
+  else if (app.traces.done && app.pos >= app.traces.length - 1) app.pos = 0; // replay from the start
+  app.playing = true;
+  if (app.traces.length) say("Playing.");
+}
+
+function pause() {
+  app.playing = false;
+  say(`Paused at step ${app.traces?.steps[Math.floor(app.pos)] ?? 0}.`);
+}
+
+const handlers = {
+  toggle: () => (app.playing ? pause() : play()),
+  stepBy: (d) => {
+    app.playing = false;
+    if (!app.traces) startStream();
+    const last = Math.max(0, app.traces.length - 1);
+    app.pos = Math.min(last, Math.max(0, Math.floor(app.pos) + d));
+  },
+  reset: () => {
+    app.playing = false;
+    app.pos = 0;
+    say("Back to step 0.");
+  },
+  scrub: (k) => {
+    app.playing = false;
+    app.pos = k;
+  },
+  speed: (v) => {
+    app.state.speed = v;
+    saveURL();
+  },
+};
+
+function runName(i) {
+  const r = app.state.runs[i];
+  return `Run ${i + 1} (${r?.optimizer ?? "?"}, lr ${r?.hp?.lr ?? "?"})`;
+}
+
+function describe(run, i) {
+  const d = run.done ?? {};
+  const last = run.lastFiniteIndex();
+  const loss = last >= 0 ? formatNumber(run.loss[last]) : "—";
+  if (run.status === "diverged") return `Run ${i + 1} diverged at step ${d.diverged_at ?? d.steps_taken ?? "?"}`;
+  if (run.status === "converged") return `Run ${i + 1} converged at step ${d.steps_taken ?? "?"}${d.message ? ` (${d.message})` : ""}, loss ${loss}`;
+  return `Run ${i + 1} ran ${d.steps_taken ?? "?"} steps, loss ${loss}`;
+}
+
+// Divergence is announced the moment the playhead reaches it; a one-line summary at the end.
+function announce(k) {
+  const t = app.traces;
+  if (!t?.done) return;
+  const end = k >= t.length - 1;
+  t.runs.forEach((run, i) => {
+    if (run.status === "diverged" && k >= run.n - 1 && !app.announced.has(i) && !end) {
+      app.announced.add(i);
+      const d = run.done ?? {};
+      say(`${runName(i)} diverged at step ${d.diverged_at ?? "?"}${d.message ? `: ${d.message}` : ""}.`, "warn");
+    }
+  });
+  if (end && !app.announced.has("end")) {
+    app.announced.add("end");
+    const diverged = t.runs.some((r) => r.status === "diverged");
+    say(`Done. ${t.runs.map(describe).join(" · ")}.`, diverged ? "warn" : "ok");
+  }
+}
+
+function frame() {
+  app.frame++;
+  const t = app.traces;
+  if (app.playing && t) {
+    const last = Math.max(0, t.length - 1);
+    app.pos = app.state.speed === 0 ? last : Math.min(app.pos + app.state.speed, last);
+    if (t.done && app.pos >= last) app.playing = false;
+  }
+  const k = t ? Math.min(Math.floor(app.pos), Math.max(0, t.length - 1)) : 0;
+  if (app.computing && t?.length) {
+    app.computing = false; // first steps arrived: the status line moves on from "Computing…"
+    if (app.playing) say("Playing.");
+  }
+  const v = view();
+  v.setCursor(k, t?.length ?? 0);
+  v.render();
+  if (t) {
+    // Charts are the costliest redraw: at most every other frame while playing.
+    const key = `${t.length}|${k}|${t.done}`;
+    if (key !== app.chartKey && (!app.playing || app.frame % 2 === 0)) {
+      app.chartKey = key;
+      app.charts.update(t, k);
+    }
+    app.table.update(t, k);
+    announce(k);
+  }
+  // Machine-readable player state for tests and styling: idle | playing | paused | done.
+  const run = !t ? "idle" : app.playing ? "playing" : t.done && k >= t.length - 1 ? "done" : "paused";
+  if (document.body.dataset.run !== run) document.body.dataset.run = run;
+  app.controls.update({
+    playing: app.playing,
+    busy: Boolean(app.stream),
+    cursor: k,
+    length: t?.length ?? 0,
+    step: t?.steps[k] ?? 0,
+    total: app.state.steps,
+  });
+  requestAnimationFrame(frame);
+}
+
+// ---- boot ---------------------------------------------------------------------------------------
+
+function bindInputs() {
+  $("objective").addEventListener("change", () => {
+    const id = $("objective").value;
+    const s = app.state;
+    s.objective = id;
+    s.options = {};
+    s.start = null;
+    s.view = null;
+    if (id === "custom") {
+      s.expression ||= DEFAULT_EXPRESSION;
+      app.meta = customMeta(s.expression);
+    } else {
+      app.meta = app.byId[id];
+      // The objective's recommended rate (the seeds' examples come with one) for every run.
+      if (app.meta.default_lr != null) s.runs.forEach((r) => (r.hp.lr = app.meta.default_lr));
+    }
+    for (const o of app.meta.options ?? []) s.options[o.name] = o.default;
+    app.runsEditor.setDefaultLr(app.meta.default_lr);
+    app.runsEditor.setRuns(s.runs);
+    applyObjective();
+    saveURL();
+    say(`Objective: ${app.meta.title}.`);
+  });
+  $("expression").addEventListener("input", onExpressionInput);
+  const steps = $("steps");
+  steps.max = String(MAX_STEPS);
+  steps.value = String(app.state.steps);
+  steps.addEventListener("change", () => {
+    const v = Math.round(Number(steps.value));
+    if (!Number.isFinite(v) || v < 1 || v > MAX_STEPS) {
+      steps.setAttribute("aria-invalid", "");
+      return say(`Steps must be between 1 and ${MAX_STEPS}.`, "error");
+    }
+    steps.removeAttribute("aria-invalid");
+    app.state.steps = v;
+    configChanged();
+  });
+  for (const [id, key] of [["stop-loss", "loss_below"], ["stop-grad", "grad_norm_below"]]) {
+    const inp = $(id);
+    inp.value = app.state.stop[key] ?? "";
+    inp.addEventListener("change", () => {
+      const v = inp.value.trim() === "" ? null : Number(inp.value);
+      const bad = v !== null && !(v > 0);
+      inp.toggleAttribute("aria-invalid", bad);
+      if (bad) return say("Stopping thresholds must be positive numbers (or empty for none).", "error");
+      app.state.stop[key] = v;
+      configChanged();
+    });
+  }
+  const log = $("log-scale");
+  log.checked = app.state.logScale;
+  log.addEventListener("change", () => {
+    app.state.logScale = log.checked;
+    app.charts.setup(app.charts.labels, RUN_COLORS, log.checked);
+    app.chartKey = "";
+    if (!app.traces) app.charts.update(null, -1);
+    saveURL();
+  });
+  const resetView = () => {
+    app.state.view = null;
+    view().setView(app.meta.view_box, false);
+    fetchSurface();
+    saveURL();
+  };
+  app.surface.onResetView = resetView;
+  app.curve.onResetView = resetView;
+}
+
+async function boot() {
+  const onView = (v) => {
+    app.state.view = v.map((r) => r.map((x) => Number(x.toPrecision(6))));
+    scheduleSurface();
+    saveURL();
+  };
+  app.surface = new SurfaceView($("surface"), { onStart: setStart, onView });
+  app.curve = new CurveView($("curve"), { onStart: setStart, onView });
+  app.charts = new Charts($("loss-chart"), $("grad-chart"), {
+    onScrub: (k) => handlers.scrub(k),
+  });
+  app.table = new RunTable($("run-table"));
+  app.controls = new Controls($("controls"), handlers);
+  app.controls.setSpeed(app.state.speed);
+  app.runsEditor = new RunsEditor($("runs"), $("add-run"), {
+    onChange: (runs) => {
+      app.state.runs = runs;
+      configChanged();
+    },
+  });
+  mountShare($("share"), () => ({
+    traces: app.traces,
+    request: app.request ?? runsRequest(app.state, startPoint(), app.optByName),
+    endpoint: `${location.origin}${api.url("/runs")}`,
+    paramNames: paramNames(),
+  }), say);
+  say("Loading objectives and optimizers…");
+  let objectives;
+  let optimizers;
+  try {
+    [objectives, optimizers] = await Promise.all([api.objectives(), api.optimizers()]);
+  } catch (e) {
+    document.body.dataset.phase = "error";
+    return report(e, "Cannot reach the playground API");
+  }
+  app.objectives = objectives.objectives ?? [];
+  app.byId = Object.fromEntries(app.objectives.map((o) => [o.id, o]));
+  app.optimizers = optimizers.optimizers ?? [];
+  app.optByName = Object.fromEntries(app.optimizers.map((o) => [o.name, o]));
+  buildPicker();
+  const s = app.state;
+  let note = "";
+  if (s.objective !== "custom" && !app.byId[s.objective]) {
+    note = `Unknown objective “${s.objective}”; showing ${app.objectives[0]?.title ?? "a custom expression"} instead. `;
+    s.objective = app.byId.rosenbrock ? "rosenbrock" : app.objectives[0]?.id ?? "custom";
+    s.start = null;
+    s.view = null;
+  }
+  if (s.objective === "custom") s.expression ||= DEFAULT_EXPRESSION;
+  app.meta = resolveMeta();
+  for (const o of app.meta.options ?? []) if (!(o.name in s.options)) s.options[o.name] = o.default;
+  s.runs = s.runs.filter((r) => app.optByName[r.optimizer] || !app.optimizers.length);
+  if (!s.runs.length) s.runs = [{ optimizer: app.optimizers[0]?.name ?? "sgd", hp: {} }];
+  app.runsEditor.setOptimizers(app.optimizers);
+  app.runsEditor.setDefaultLr(app.meta.default_lr);
+  s.runs.forEach((r) => (r.hp.lr ??= app.runsEditor.lrFor(r.optimizer)));
+  app.runsEditor.setRuns(s.runs);
+  bindInputs();
+  applyObjective();
+  saveURL();
+  document.body.dataset.phase = "ready";
+  say(`${note}Ready: press Play (or Space) to watch the descent; ←/→ step.`);
+  requestAnimationFrame(frame);
+}
+
+boot();
