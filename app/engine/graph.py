@@ -44,13 +44,31 @@ def _all_nodes(root: Tensor) -> list[Tensor]:
     return order
 
 
+_SYMBOLS = {"add": "+", "subtract": "−", "multiply": "×", "divide": "÷"}
+
+
+def _index_text(index: Any) -> str:
+    parts = index if isinstance(index, tuple) else (index,)
+    shown = [
+        ":" if part == slice(None) else "…" if part is Ellipsis else repr(part) for part in parts
+    ]
+    return "[" + ", ".join(shown) + "]"
+
+
 def _label(t: Tensor, names: dict[int, str]) -> str:
+    """A short text for the backpropagation view: the op with any number folded into it."""
     if id(t) in names:
         return names[id(t)]
     if t.op == "getitem":
-        return f"[{t.ctx[0]!r}]"
+        return _index_text(t.ctx[0])
     if t.op == "power" and isinstance(t.ctx, float):
         return f"^{t.ctx:g}"
+    if t.op in _SYMBOLS and isinstance(t.ctx, float):
+        return f"{_SYMBOLS[t.op]} {t.ctx:g}"
+    if t.op in _SYMBOLS and isinstance(t.ctx, tuple):
+        return f"{t.ctx[1]:g} {_SYMBOLS[t.op]}"
+    if t.op in _SYMBOLS:
+        return _SYMBOLS[t.op]
     if t.op == "const" and t.value.size == 1:
         return f"{float(t.value):g}"
     return t.op

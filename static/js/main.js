@@ -33,7 +33,8 @@ function readConfig() {
 }
 
 const config = readConfig();
-const api = createApi(config.api_base ?? "/api/v1");
+// The page route passes {"api": "/api/v1", "version": …}; "api_base" is accepted too.
+const api = createApi(config.api ?? config.api_base ?? "/api/v1");
 
 const app = {
   state: decodeState(location.search),
@@ -286,13 +287,22 @@ function saveURL() {
   urlTimer = setTimeout(() => history.replaceState(null, "", `?${encodeState(app.state)}`), 150);
 }
 
-// Drop computed traces (they no longer match the configuration); resume if we were playing.
+// Drop computed traces (they no longer match the configuration); resume if we were playing,
+// after a pause so that dragging a slider does not fire one POST /runs per pixel.
+let replayTimer = 0;
 function configChanged({ surface = false } = {}) {
-  const wasPlaying = app.playing;
+  const wasPlaying = app.playing || replayTimer !== 0;
   invalidate();
   if (surface) scheduleSurface(0);
   saveURL();
-  if (wasPlaying) play();
+  clearTimeout(replayTimer);
+  replayTimer = 0;
+  if (wasPlaying) {
+    replayTimer = setTimeout(() => {
+      replayTimer = 0;
+      play();
+    }, 250);
+  }
 }
 
 function invalidate() {
@@ -446,9 +456,9 @@ function frame() {
   v.setCursor(k, t?.length ?? 0);
   v.render();
   if (t) {
-    // Charts are the costliest redraw: at most every other frame while playing.
+    // Charts are the costliest redraw (2 × 8 series × 5,000 points): ~10 per second while playing.
     const key = `${t.length}|${k}|${t.done}`;
-    if (key !== app.chartKey && (!app.playing || app.frame % 2 === 0)) {
+    if (key !== app.chartKey && (!app.playing || app.frame % 6 === 0)) {
       app.chartKey = key;
       app.charts.update(t, k);
     }

@@ -362,6 +362,7 @@ export class SurfaceView {
     const g = this.grid;
     ctx.font = "bold 12px system-ui, sans-serif";
     ctx.fillStyle = "#c9d1d9";
+    ctx.textAlign = "left"; // the context keeps the last call's alignment
     ctx.textBaseline = "top";
     ctx.fillText("loss", 8, 4);
     if (!g || !g.levels.length) return;

@@ -1,0 +1,74 @@
+"""Every bad request becomes a 4xx JSON body that names the field and the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.api.encoding import json_response
+from app.objectives import ObjectiveError
+from app.runs import ProblemError
+
+
+class TooMuchWork(ValueError):
+    """A request over one of the work caps; `field` names what to reduce."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def dotted(loc: Sequence[Any]) -> str:
+    """("body", "runs", 0, "optimizer", "adam", "lr") -> "runs[0].optimizer.lr"."""
+    path = ""
+    parts = list(loc[1:] if loc and loc[0] in ("body", "query", "path") else loc)
+    for i, part in enumerate(parts):
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif i > 0 and parts[i - 1] == "optimizer" and isinstance(part, str) and part.islower():
+            continue  # the union's tag repeats the optimizer's name
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "body"
+
+
+def problem(field: str, reason: str, kind: str = "value_error", status: int = 422):
+    return json_response(
+        {"detail": [{"field": field, "msg": reason, "type": kind}]}, status_code=status
+    )
+
+
+async def _validation_error(request: Request, error: RequestValidationError):
+    # FastAPI's own handler echoes the input back and fails on NaN in it; echo nothing.
+    details = [
+        {
+            "field": dotted(e.get("loc", ())),
+            "loc": [str(part) for part in e.get("loc", ())],
+            "msg": e.get("msg", "invalid"),
+            "type": e.get("type", "value_error"),
+        }
+        for e in error.errors()
+    ]
+    return json_response({"detail": details}, status_code=422)
+
+
+async def _field_error(request: Request, error: Exception):
+    return problem(error.field, error.reason)  # type: ignore[attr-defined]
+
+
+async def _http_error(request: Request, error: StarletteHTTPException):
+    return json_response(
+        {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    for kind in (ObjectiveError, ProblemError, TooMuchWork):
+        app.add_exception_handler(kind, _field_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,65 @@
+"""POST /inspect: loss, gradient, Hessian and its eigenpairs, and the computation graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.api.compute import compute
+from app.api.encoding import StrictJSONResponse, json_response
+from app.api.schemas import InspectRequest
+from app.engine import batch_hessian, trace_graph
+from app.engine import sum as total
+from app.objectives import Objective, make_objective
+from app.runs import ProblemError
+
+router = APIRouter(tags=["compute"], default_response_class=StrictJSONResponse)
+
+
+def inspect_point(objective: Objective, point: list[float]) -> dict[str, Any]:
+    points = np.array([point], dtype=np.float64)
+    with np.errstate(all="ignore"):
+        values, grads, hessians = batch_hessian(objective.loss, points)
+        graph = trace_graph(lambda p: total(objective.loss(p)), points, names=["params"])
+    hessian = hessians[0]
+    eigen: dict[str, Any] = {"eigenvalues": None, "eigenvectors": None}
+    if np.isfinite(hessian).all():
+        values_h, vectors = np.linalg.eigh((hessian + hessian.T) / 2.0)
+        # Columns of `vectors` are the eigenvectors; send them as rows, one per eigenvalue.
+        eigen = {"eigenvalues": values_h, "eigenvectors": vectors.T}
+    return {
+        "point": points[0],
+        "loss": values[0],
+        "gradient": grads[0],
+        "hessian": hessian,
+        **eigen,
+        "param_names": objective.param_names,
+        "graph": {
+            "output": graph.output,
+            "nodes": [
+                {
+                    "id": node.id,
+                    "op": node.op,
+                    "label": node.label,
+                    "inputs": node.inputs,
+                    "shape": node.value.shape,
+                    "value": node.value,
+                    "grad": node.grad,
+                }
+                for node in graph.nodes
+            ],
+        },
+    }
+
+
+@router.post(
+    "/inspect", summary="Loss, gradient, Hessian, eigenpairs and the backprop graph at a point"
+)
+async def inspect(body: InspectRequest, request: Request) -> Response:
+    objective = make_objective(body.objective.as_dict())
+    if len(body.point) != objective.dim:
+        raise ProblemError("point", f"needs {objective.dim} coordinate(s) for {objective.id!r}")
+    return json_response(await compute(request, lambda _stop: inspect_point(objective, body.point)))
