@@ -49,19 +49,20 @@ def backward(
     made, in creation order) replaces the topological walk; nodes off the path have no cotangent
     and are skipped.
     """
-    stop = frozenset(id(t) for t in wrt)
-    ones = np.ones(np.shape(root.value))
+    ones = np.ones(root.value.shape)
     # Keyed by the nodes themselves: Tensor hashes by identity, which is cheaper than id().
     cotangents: dict[Tensor, Any] = {root: Tensor(ones) if create_graph else ones}
     owned: set[int] = set()  # buffers this pass made for indexing's adjoint and may add into
     if root.needs_grad:
+        # Without a tape, walk the graph; the inputs asked about are where the walk stops.
+        stop = frozenset(id(t) for t in wrt) if tape is None else frozenset()
         order = topological_order(root, stop) if tape is None else tape
         for current in reversed(order):
             parents = current.parents
             if not parents:
                 continue
             g = cotangents.get(current)
-            if g is None or (tape is None and id(current) in stop):
+            if g is None or (stop and id(current) in stop):
                 continue
             if owned:
                 owned.discard(id(g))  # once read it may be shared, so never add into it again

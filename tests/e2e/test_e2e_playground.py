@@ -222,3 +222,17 @@ def test_performance_figures(gdp):
         f"\n[perf] first-view JS+CSS: {len(assets)} files, {raw / 1024:.1f} KB raw, {gz / 1024:.1f} KB gzipped"
     )
     gdp.assert_clean()
+
+
+def test_share_exports_csv_and_shows_the_curl_command(gdp):
+    page = gdp.goto("/?objective=rosenbrock&steps=20&speed=0&run=adam:lr=0.05")
+    page.get_by_role("button", name="Copy curl command").click()
+    snippet = page.locator("#snippet")
+    assert "curl" in snippet.input_value() and "/api/v1/runs" in snippet.input_value()
+    play_to_end(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export CSV").click()
+    lines = open(info.value.path(), encoding="utf-8").read().splitlines()
+    assert lines[0].startswith("run,label,optimizer,step,")
+    assert len(lines) == 1 + 21
+    gdp.assert_clean()

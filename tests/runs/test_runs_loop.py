@@ -341,24 +341,23 @@ def test_schedules_change_the_reported_and_applied_lr(schedule, factor):
 def test_a_schedule_scales_each_runs_own_lr():
     schedule = {"name": "exponential", "gamma": 0.5}
     runs = [RunConfig("sgd", {"lr": 0.1}), RunConfig("adam", {"lr": 0.01})]
-    _, steps = run("rosenbrock", runs, 4, schedule=schedule)
-    np.testing.assert_allclose([s.lr for s in steps[:-1]], [[0.1, 0.01]] * 0.5 ** np.c_[:4])
+    _, steps = run("u-curve", runs, 4, schedule=schedule)
+    expected = np.array([[0.1, 0.01]]) * 0.5 ** np.arange(4)[:, None]
+    np.testing.assert_allclose([s.lr for s in steps[:-1]], expected, rtol=1e-15)
 
 
 def test_max_norm_clipping_applies_the_clipped_update_and_counts_it():
     lr, limit = 0.1, 1.0
-    sim, steps = run(
-        "u-curve", [RunConfig("sgd", {"lr": lr})], 60, clip={"max_norm": limit}
-    )
+    sim, steps = run("u-curve", [RunConfig("sgd", {"lr": lr})], 100, clip={"max_norm": limit})
     x, count = 8.0, 0
-    for k in range(60):
+    for k in range(100):
         assert steps[k].params[0, 0] == pytest.approx(x, rel=1e-12, abs=1e-300)
         g = 2.0 * x
         scale = min(limit / (abs(g) + 1e-6), 1.0)  # torch's clip_grad_norm_
         assert bool(steps[k].clipped[0]) == (scale < 1.0)
         count += scale < 1.0
         x -= lr * g * scale
-    assert 30 < count < 60  # clipped on the long walk in, not once the gradient is small
+    assert 60 < count < 90  # clipped on the long walk in, not once the gradient is small
     assert sim.outcomes[0].clipped_steps == count == sum(bool(s.clipped[0]) for s in steps)
     assert not steps[-1].clipped[0]
 
