@@ -15,6 +15,7 @@ from app.optim.base import (
     betas,
     flag,
     lerp,
+    power_of_step,
 )
 
 
@@ -76,11 +77,14 @@ def _adam_step(
         grad = add_weight_decay(grads, params, hp["weight_decay"])
     exp_avg = lerp(state["exp_avg"], grad, 1.0 - beta1)
     exp_avg_sq = state["exp_avg_sq"] * beta2 + (1.0 - beta2) * (grad * grad)
-    step_size = lr / (1.0 - beta1**step)
-    bias_correction2_sqrt = (1.0 - beta2**step) ** 0.5
+    step_size = lr / (1.0 - power_of_step(beta1, step))
+    bias_correction2_sqrt = (1.0 - power_of_step(beta2, step)) ** 0.5
     # max_exp_avg_sq only exists in torch with amsgrad; elsewhere it stays 0.
-    max_sq = np.where(amsgrad, np.maximum(state["max_exp_avg_sq"], exp_avg_sq), 0.0)
-    second = np.where(amsgrad, max_sq, exp_avg_sq)
+    if amsgrad.any():
+        max_sq = np.where(amsgrad, np.maximum(state["max_exp_avg_sq"], exp_avg_sq), 0.0)
+        second = np.where(amsgrad, max_sq, exp_avg_sq)
+    else:
+        max_sq, second = state["max_exp_avg_sq"], exp_avg_sq
     denom = np.sqrt(second) / bias_correction2_sqrt + as_column(hp["eps"])
     new_params = params + (-step_size) * (exp_avg / denom)
     return new_params, {"exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq, "max_exp_avg_sq": max_sq}

@@ -203,12 +203,29 @@ def betas(hp: HyperParams) -> tuple[Array, Array]:
 
 def lerp(start: Array, end: Array, weight: Array) -> Array:
     """torch.lerp's formula (ATen Lerp.h), which picks the better-conditioned form by weight."""
-    weight = np.broadcast_to(weight, np.broadcast_shapes(np.shape(weight), np.shape(start)))
     diff = end - start
+    small = np.abs(weight) < 0.5
+    # Checked on the (R, 1) column first: the common batch takes one branch for every run.
+    if np.all(small):
+        return start + weight * diff
+    weight = np.broadcast_to(weight, np.broadcast_shapes(np.shape(weight), np.shape(start)))
     return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1.0 - weight))
 
 
 def add_weight_decay(grads: Array, params: Array, weight_decay: Array) -> Array:
     """Coupled (L2) weight decay, grad + wd * param; skipped where wd == 0 as torch does."""
     wd = as_column(weight_decay)
-    return np.where(wd != 0, grads + wd * params, grads)
+    decays = wd != 0
+    if not decays.any():
+        return grads
+    if decays.all():
+        return grads + wd * params
+    return np.where(decays, grads + wd * params, grads)
+
+
+def power_of_step(base: Array, step: int) -> Array | float:
+    """base ** step per run; a base shared by every run is raised as a Python float, as torch does."""
+    flat = np.ravel(base)
+    if np.all(flat == flat[0]):
+        return float(flat[0]) ** step
+    return base**step

@@ -73,7 +73,12 @@ class Simulation:
         groups = problem.groups()
         params = problem.starts
         runs, dim = params.shape
-        states = [g.optimizer.init(params[g.rows], g.hyperparams) for g in groups]
+        # A problem with one optimizer updates the whole batch: slices avoid fancy-index copies.
+        group_rows = [slice(None) if len(groups) == 1 else g.rows for g in groups]
+        states = [
+            g.optimizer.init(params[rows], g.hyperparams)
+            for g, rows in zip(groups, group_rows, strict=True)
+        ]
         needs_hessian = any(g.optimizer.needs_hessian for g in groups)
         rng = np.random.default_rng(problem.seed)
         status = np.full(runs, _RUNNING)
@@ -81,13 +86,14 @@ class Simulation:
         grad = np.full((runs, dim), np.nan)
         hessians = None
         for k in range(problem.steps + 1):
-            live = np.flatnonzero(status == _RUNNING)
+            running = status == _RUNNING
+            live = slice(None) if running.all() else np.flatnonzero(running)
             if self._interrupted():
-                self._finish(status, live, k, _STOPPED, self._stop_reason(k))
+                status = status.copy()  # the Steps already handed out keep their statuses
+                self._finish(status, np.flatnonzero(running), k, _STOPPED, self._stop_reason(k))
                 return
-            loss_of_batch = partial(
-                objective.loss, batch=_sample_batches(rng, objective, live.size)
-            )
+            batch = _sample_batches(rng, objective, int(running.sum()))
+            loss_of_batch = partial(objective.loss, batch=batch)
             with np.errstate(all="ignore"):
                 if needs_hessian:
                     values, grads, hess = batch_hessian(loss_of_batch, params[live])
@@ -98,14 +104,26 @@ class Simulation:
                 else:
                     values, grads = batch_value_and_grad(loss_of_batch, params[live])
             loss, grad, status = loss.copy(), grad.copy(), status.copy()
-            loss[live], grad[live] = values, grads
-            self._judge(status, live, k, params, values, grads)
+            finite = np.isfinite(values)
+            loss[live] = values if finite.all() else np.where(finite, values, np.nan)
+            grad[live] = grads
+            self._judge(status, live, k, params[live], values, finite, grads)
             lr = np.zeros(runs)
             clipped = np.zeros(runs, dtype=bool)
             next_params, next_states = params, states
-            if k < problem.steps and (status == _RUNNING).any():
+            still_running = status == _RUNNING
+            if k < problem.steps and still_running.any():
                 next_params, next_states = self._update(
-                    groups, states, params, grad, hessians, status, k + 1, lr, clipped
+                    groups,
+                    group_rows,
+                    states,
+                    params,
+                    grad,
+                    hessians,
+                    still_running,
+                    k + 1,
+                    lr,
+                    clipped,
                 )
             yield Step(
                 k,
@@ -117,7 +135,7 @@ class Simulation:
                 lr,
                 tuple(zip((g.rows for g in groups), states, strict=True)),
             )
-            if not (status == _RUNNING).any():
+            if not still_running.any():
                 return
             params, states = next_params, next_states
 
@@ -126,60 +144,67 @@ class Simulation:
     def _judge(
         self,
         status: np.ndarray,
-        live: np.ndarray,
+        live: slice | np.ndarray,
         k: int,
         params: np.ndarray,
         values: np.ndarray,
+        finite: np.ndarray,
         grads: np.ndarray,
     ) -> None:
         """Settle the runs that diverged, met a stop rule, or used up the budget at step k."""
+        runs_of = np.flatnonzero if isinstance(live, slice) else live.__getitem__
         with np.errstate(invalid="ignore"):
-            bad_loss = ~np.isfinite(values)
-            bad_grad = ~np.isfinite(grads).all(axis=1)
-            bad_param = ~(np.abs(params[live]) <= DIVERGENCE_LIMIT).all(axis=1)
-        for mask, what in (
-            (bad_param, f"a parameter became non-finite or passed {DIVERGENCE_LIMIT:g}"),
-            (bad_loss & ~bad_param, "the loss became non-finite"),
-            (bad_grad & ~bad_loss & ~bad_param, "the gradient became non-finite"),
-        ):
-            self._finish(status, live[mask], k, _DIVERGED, f"diverged at step {k}: {what}")
-        ok = ~(bad_loss | bad_grad | bad_param)
+            # One whole-batch test first: on the common step nothing diverged.
+            healthy = (
+                finite.all()
+                and np.abs(grads).max() < np.inf
+                and np.abs(params).max() <= DIVERGENCE_LIMIT
+            )
+            if healthy:
+                ok = np.ones(len(values), dtype=bool)
+            else:
+                # max propagates NaN, and NaN compares false: non-finite rows count as bad.
+                bad_param = ~(np.abs(params).max(axis=1) <= DIVERGENCE_LIMIT)
+                bad_loss = ~finite
+                bad_grad = ~(np.abs(grads).max(axis=1) < np.inf)
+                for mask, what in (
+                    (bad_param, f"a parameter became non-finite or passed {DIVERGENCE_LIMIT:g}"),
+                    (bad_loss & ~bad_param, "the loss became non-finite"),
+                    (bad_grad & ~bad_loss & ~bad_param, "the gradient became non-finite"),
+                ):
+                    self._finish(
+                        status, runs_of(mask), k, _DIVERGED, f"diverged at step {k}: {what}"
+                    )
+                ok = ~(bad_loss | bad_grad | bad_param)
         stop = self.problem.stop
         if stop.loss_below is not None:
             hit = ok & (values < stop.loss_below)
-            self._finish(
-                status,
-                live[hit],
-                k,
-                _CONVERGED,
-                f"converged at step {k}: loss < {stop.loss_below:g}",
-                "loss_below",
-            )
+            message = f"converged at step {k}: loss < {stop.loss_below:g}"
+            self._finish(status, runs_of(hit), k, _CONVERGED, message, "loss_below")
             ok &= ~hit
         if stop.grad_norm_below is not None:
             hit = ok & (np.linalg.norm(grads, axis=1) < stop.grad_norm_below)
-            self._finish(
-                status,
-                live[hit],
-                k,
-                _CONVERGED,
-                f"converged at step {k}: gradient norm < {stop.grad_norm_below:g}",
-                "grad_norm_below",
-            )
+            message = f"converged at step {k}: gradient norm < {stop.grad_norm_below:g}"
+            self._finish(status, runs_of(hit), k, _CONVERGED, message, "grad_norm_below")
             ok &= ~hit
         if k == self.problem.steps:
-            self._finish(status, live[ok], k, _MAX_STEPS, f"took all {k} steps")
+            self._finish(status, runs_of(ok), k, _MAX_STEPS, f"took all {k} steps")
 
-    def _update(self, groups, states, params, grad, hessians, status, step, lr, clipped):
+    def _update(
+        self, groups, group_rows, states, params, grad, hessians, running, step, lr, clipped
+    ):
         """One optimizer update for the runs still going; finished rows keep their values."""
         next_params = params.copy()
         next_states = []
-        for group, state in zip(groups, states, strict=True):
-            rows = group.rows
-            going = status[rows] == _RUNNING
-            grads, was_clipped = clip_gradients(grad[rows], self.problem.clip)
-            hp = dict(group.hyperparams)
-            hp["lr"] = lr_at(self.problem.schedule, group.hyperparams["lr"], step)
+        problem = self.problem
+        for group, rows, state in zip(groups, group_rows, states, strict=True):
+            going = running[rows]
+            grads, was_clipped = grad[rows], None
+            if problem.clip is not None:
+                grads, was_clipped = clip_gradients(grads, problem.clip)
+            hp = group.hyperparams
+            if problem.schedule["name"] != "constant":
+                hp = {**hp, "lr": lr_at(problem.schedule, hp["lr"], step)}
             with np.errstate(all="ignore"):
                 new_params, new_state = group.optimizer.update(
                     params[rows],
@@ -196,9 +221,11 @@ class Simulation:
             next_params[rows] = new_params
             next_states.append(new_state)
             lr[rows] = np.where(going, hp["lr"].reshape(-1), 0.0)
-            clipped[rows] = was_clipped & going
-            for run in rows[was_clipped & going]:
-                self.outcomes[run].clipped_steps += 1
+            if was_clipped is not None:
+                counted = was_clipped & going
+                clipped[rows] = counted
+                for run in np.arange(len(params))[rows][counted]:
+                    self.outcomes[run].clipped_steps += 1
         return next_params, next_states
 
     def _finish(

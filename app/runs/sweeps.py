@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from app.objectives import Objective
-from app.runs.loop import STATUSES, Simulation
+from app.runs.loop import Simulation
 from app.runs.problem import ProblemError, RunConfig, RunProblem
 
 # A run counts as having reached a minimum when it ends this close to it, relative to the view.
@@ -87,17 +87,21 @@ def sweep(
             RunConfig(template.optimizer, {**template.hyperparams, name: float(v)}, template.start)
             for v in values
         )
-    simulation = Simulation(replace(base, runs=runs), should_stop=should_stop, deadline=deadline)
+    problem = replace(base, runs=runs)
+    simulation = Simulation(problem, should_stop=should_stop, deadline=deadline)
     last = None
     for last in simulation:  # noqa: B007 (only the final step is kept)
         pass
-    status = tuple(STATUSES[code].value for code in last.status)
+    # A sweep stopped before its first step still reports every run, from its start.
+    final_params = problem.starts if last is None else last.params
+    final_loss = np.full(len(runs), np.nan) if last is None else last.loss
+    status = tuple(outcome.status.value for outcome in simulation.outcomes)
     finished_ok = np.array([s in ("converged", "max_steps") for s in status])
-    basin = basin_of(base.objective, last.params, finished_ok) if "start" in over else None
+    basin = basin_of(base.objective, final_params, finished_ok) if "start" in over else None
     return SweepResult(
         values=values,
-        final_params=last.params,
-        final_loss=last.loss,
+        final_params=final_params,
+        final_loss=final_loss,
         status=status,
         steps_taken=np.array([o.steps_taken for o in simulation.outcomes]),
         basin=basin,

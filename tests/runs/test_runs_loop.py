@@ -67,7 +67,7 @@ def test_two_weight_chain_runs_with_the_texts_gradients():
 def test_black_box_run_matches_the_table_and_cracks_the_rule():
     table = np.array([[1.0, 2.21], [1.1, 2.431], [1.2, 2.652], [2.0, 4.42]])
     x, z = table.T
-    sim, steps = run("black-box", [RunConfig("sgd", {"lr": 0.1})], 1500)
+    _, steps = run("black-box", [RunConfig("sgd", {"lr": 0.1})], 1500)
     a, b = 1.0, 1.0
     error = a * x + b * x * x - z
     assert steps[0].loss[0] == pytest.approx(np.mean(error**2), rel=1e-12)
@@ -206,7 +206,7 @@ def test_several_optimizers_in_one_problem_equal_each_run_alone():
 
 def test_per_run_learning_rates_equal_separate_runs():
     lrs = (1e-4, 3e-4, 1e-3, 2e-3)
-    sim, together = run("rosenbrock", [RunConfig("sgd", {"lr": lr}) for lr in lrs], 80)
+    _, together = run("rosenbrock", [RunConfig("sgd", {"lr": lr}) for lr in lrs], 80)
     for i, lr in enumerate(lrs):
         _, alone = run("rosenbrock", [RunConfig("sgd", {"lr": lr})], 80)
         np.testing.assert_allclose(trajectory(together, i), trajectory(alone), rtol=1e-12)
