@@ -45,12 +45,10 @@ def run_loop(problem: RunProblem) -> np.ndarray:
 def numpy_adam(starts: np.ndarray) -> np.ndarray:
     """Batched Adam as torch.optim.Adam computes it, on the closed-form Rosenbrock gradient.
 
-    The betas are per-run (R, 1) columns, as a batch with per-run settings holds them (and as
-    the run loop does): NumPy's array power can round beta**step an ulp away from the scalar
-    pow, and some of these runs amplify such a difference past 1e-9 over 1,000 steps.
+    The bias corrections raise the betas as Python floats, as torch and the run loop do (NumPy's
+    array power can round beta**step an ulp away, which some of these runs amplify past 1e-9).
     """
-    beta1 = np.full((len(starts), 1), BETAS[0])
-    beta2 = np.full((len(starts), 1), BETAS[1])
+    beta1, beta2 = BETAS
     p = starts.copy()
     m = np.zeros_like(p)
     v = np.zeros_like(p)
@@ -59,7 +57,7 @@ def numpy_adam(starts: np.ndarray) -> np.ndarray:
     x, y = p[:, 0], p[:, 1]  # views: they follow p's in-place updates
     for step in range(1, STEPS + 1):
         # d/dx = -2(1 - x) + 200(y - x²)·(-2x), grouped as the chain rule groups it so the
-        # roundings match the engine's (for the same reason as the betas above).
+        # roundings match the engine's (the same amplification as for the betas above).
         b200 = 200.0 * (y - x * x)
         g[:, 1] = b200
         g[:, 0] = -2.0 * (1.0 - x) - (2.0 * x) * b200

@@ -76,7 +76,9 @@ def _adam_step(
     else:
         grad = add_weight_decay(grads, params, hp["weight_decay"])
     exp_avg = lerp(state["exp_avg"], grad, 1.0 - beta1)
-    exp_avg_sq = state["exp_avg_sq"] * beta2 + (1.0 - beta2) * (grad * grad)
+    # In-place arithmetic on arrays this step created (the inputs are never touched).
+    exp_avg_sq = state["exp_avg_sq"] * beta2
+    exp_avg_sq += (1.0 - beta2) * (grad * grad)
     step_size = lr / (1.0 - power_of_step(beta1, step))
     bias_correction2_sqrt = (1.0 - power_of_step(beta2, step)) ** 0.5
     # max_exp_avg_sq only exists in torch with amsgrad; elsewhere it stays 0.
@@ -85,8 +87,12 @@ def _adam_step(
         second = np.where(amsgrad, max_sq, exp_avg_sq)
     else:
         max_sq, second = state["max_exp_avg_sq"], exp_avg_sq
-    denom = np.sqrt(second) / bias_correction2_sqrt + as_column(hp["eps"])
-    new_params = params + (-step_size) * (exp_avg / denom)
+    denom = np.sqrt(second)
+    denom /= bias_correction2_sqrt
+    denom += as_column(hp["eps"])
+    update = exp_avg / denom
+    update *= -step_size
+    new_params = params + update
     return new_params, {"exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq, "max_exp_avg_sq": max_sq}
 
 

@@ -194,10 +194,13 @@ def flag(value: Any) -> Array:
     return as_column(np.asarray(value, dtype=bool))
 
 
-def betas(hp: HyperParams) -> tuple[Array, Array]:
-    """(beta1, beta2) columns from an (R, 2) array or a plain pair."""
+def betas(hp: HyperParams) -> tuple[Array | float, Array | float]:
+    """(beta1, beta2): Python floats when every run shares them (torch's own arithmetic, and
+    cheaper), else (R, 1) columns from the (R, 2) array."""
     pair = np.asarray(hp["betas"], dtype=np.float64)
     pair = pair.reshape(1, 2) if pair.ndim == 1 else pair
+    if (pair == pair[0]).all():
+        return float(pair[0, 0]), float(pair[0, 1])
     return pair[:, 0:1], pair[:, 1:2]
 
 
