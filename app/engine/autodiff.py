@@ -22,7 +22,8 @@ def _variables(args: tuple, argnums: tuple[int, ...]) -> tuple[list[Any], list[T
     used as it is, and the inner backward pass is recorded so the outer one can see through it.
     """
     args = list(args)
-    nested = any(type(a) is Tensor and a.needs_grad for a in args)
+    # Inside another transform (its tape is running), record this backward pass for it too.
+    nested = recording.tape is not None or any(type(a) is Tensor and a.needs_grad for a in args)
     variables = []
     for i in argnums:
         if type(args[i]) is Tensor and args[i].needs_grad:

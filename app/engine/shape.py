@@ -37,7 +37,8 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
         value = np.transpose(x.value, axes)
     except ValueError:
         raise ShapeError(f"transpose: axes {tuple(axes)} do not fit shape {x.shape}") from None
-    return node(value, "transpose", (x,), _TRANSPOSE_VJPS, tuple(np.argsort(axes)))
+    inverse = tuple(np.argsort([axis % x.ndim for axis in axes]))
+    return node(value, "transpose", (x,), _TRANSPOSE_VJPS, inverse)
 
 
 _TRANSPOSE_VJPS = (lambda g, ans, args, inverse: transpose(g, inverse),)

@@ -227,7 +227,7 @@ def add_weight_decay(grads: Array, params: Array, weight_decay: Array) -> Array:
 
 
 def power_of_step(base: Array, step: int) -> Array | float:
-    """base ** step per run; a base shared by every run is raised as a Python float, as torch does."""
+    """base ** step per run; a base shared by all runs is raised as a float, as torch does."""
     flat = np.ravel(base)
     if np.all(flat == flat[0]):
         return float(flat[0]) ** step
