@@ -31,6 +31,7 @@ def admit(request: Request) -> ComputeSlots:
             detail=[
                 {
                     "field": "request",
+                    "loc": ["request"],
                     "msg": f"the server is computing {slots.limit} requests already; retry shortly",
                     "type": "too_many_requests",
                 }
@@ -45,6 +46,7 @@ async def compute(request: Request, work: Callable[[Callable[[], bool]], T]) -> 
     slots = admit(request)
     cancelled = threading.Event()
     result: list[T] = []
+    failure: list[Exception] = []
     try:
         async with anyio.create_task_group() as group:
 
@@ -56,9 +58,14 @@ async def compute(request: Request, work: Callable[[Callable[[], bool]], T]) -> 
                     await anyio.sleep(DISCONNECT_POLL_SECONDS)
 
             group.start_soon(watch)
-            result.append(await run_in_threadpool(work, cancelled.is_set))
+            try:
+                result.append(await run_in_threadpool(work, cancelled.is_set))
+            except Exception as error:  # re-raised below, outside the task group
+                failure.append(error)
             cancelled.set()
             group.cancel_scope.cancel()
     finally:
         slots.release()
+    if failure:
+        raise failure[0]
     return result[0]

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import orjson
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
@@ -25,7 +25,7 @@ def dumps(payload: Any) -> bytes:
     return orjson.dumps(payload, default=_fallback, option=_OPTIONS)
 
 
-class StrictJSONResponse(Response):
+class StrictJSONResponse(JSONResponse):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:

@@ -7,11 +7,25 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.encoding import json_response
 from app.objectives import ObjectiveError
 from app.runs import ProblemError
+
+
+class ProblemItem(BaseModel):
+    field: str
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ProblemBody(BaseModel):
+    """Every 4xx body: which field, and why."""
+
+    detail: list[ProblemItem]
 
 
 class TooMuchWork(ValueError):
@@ -39,15 +53,24 @@ def dotted(loc: Sequence[Any]) -> str:
 
 def problem(field: str, reason: str, kind: str = "value_error", status: int = 422):
     return json_response(
-        {"detail": [{"field": field, "msg": reason, "type": kind}]}, status_code=status
+        {"detail": [{"field": field, "loc": [field], "msg": reason, "type": kind}]},
+        status_code=status,
     )
+
+
+def _field_of(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "json_invalid":  # loc holds the byte position, not a field
+        return "body"
+    field = dotted(error.get("loc", ()))
+    return f"{field}.name" if kind.startswith("union_tag_") else field
 
 
 async def _validation_error(request: Request, error: RequestValidationError):
     # FastAPI's own handler echoes the input back and fails on NaN in it; echo nothing.
     details = [
         {
-            "field": dotted(e.get("loc", ())),
+            "field": _field_of(e),
             "loc": [str(part) for part in e.get("loc", ())],
             "msg": e.get("msg", "invalid"),
             "type": e.get("type", "value_error"),
@@ -62,9 +85,11 @@ async def _field_error(request: Request, error: Exception):
 
 
 async def _http_error(request: Request, error: StarletteHTTPException):
-    return json_response(
-        {"detail": error.detail}, status_code=error.status_code, headers=error.headers
-    )
+    detail = error.detail
+    if isinstance(detail, str):
+        field = "body" if error.status_code == 400 else "request"
+        detail = [{"field": field, "loc": [field], "msg": detail, "type": "http_error"}]
+    return json_response({"detail": detail}, status_code=error.status_code, headers=error.headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

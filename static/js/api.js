@@ -53,8 +53,9 @@ export function errorMessage(body, status) {
     return detail
       .map((d) => {
         if (!d || typeof d !== "object") return String(d);
-        // Drop the "body" prefix of the location: the user never sees the request body.
-        const loc = Array.isArray(d.loc) ? d.loc.filter((p) => p !== "body").join(".") : "";
+        // The server names the field ("runs[0].optimizer.lr"); FastAPI's own errors give `loc`,
+        // whose "body" prefix means nothing to the user.
+        const loc = typeof d.field === "string" ? d.field : Array.isArray(d.loc) ? d.loc.filter((p) => p !== "body").join(".") : "";
         return loc && d.msg ? `${loc}: ${d.msg}` : String(d.msg ?? JSON.stringify(d));
       })
       .join("; ");
@@ -68,6 +69,10 @@ export class ApiError extends Error {
     this.name = "ApiError";
     this.status = status;
     this.body = body;
+    const detail = body?.detail;
+    // The bare messages and their fields, for errors shown next to the input they concern.
+    this.messages = Array.isArray(detail) ? detail.map((d) => String(d?.msg ?? d)) : [this.message];
+    this.fields = Array.isArray(detail) ? detail.map((d) => d?.field ?? (Array.isArray(d?.loc) ? d.loc.filter((p) => p !== "body").join(".") : "")) : [];
   }
 }
 

@@ -1,26 +1,10 @@
 // charts.js — loss vs step and ‖gradient‖ vs step (uPlot), one line per run in its colour, an
 // optional log y-axis, and a vertical line at the scrubbed step; clicking a chart scrubs there.
 import uPlot from "../vendor/uplot/uPlot.esm.js";
-import { formatNumber } from "./format.js";
+import { decadeLabel, decadeSplits, formatNumber } from "./format.js";
 import { chartSeries } from "./trace.js";
 
 const AXIS = { stroke: "#c9d1d9", grid: { stroke: "rgba(255,255,255,0.08)" }, ticks: { stroke: "rgba(255,255,255,0.2)" } };
-// Integer decades (log10 units), thinned to about five, for the log-mode axis.
-export function decadeSplits(min, max) {
-  if (!(Number.isFinite(min) && Number.isFinite(max))) return [];
-  const e0 = Math.floor(min);
-  const e1 = Math.ceil(max);
-  const step = Math.max(1, Math.ceil((e1 - e0) / 5));
-  const out = [];
-  for (let e = Math.ceil(e0 / step) * step; e <= e1; e += step) out.push(e);
-  return out;
-}
-
-// "0.01", "1", "1000", "1e6": a decade as people write it.
-export function decadeLabel(e) {
-  return e >= -2 && e <= 4 ? String(Number((10 ** e).toPrecision(1))) : `1e${e}`;
-}
-
 const fmt = (v) => (v === null || v === undefined ? "—" : formatNumber(v));
 
 export class Charts {
@@ -112,7 +96,7 @@ export class Charts {
         for (let k = 0; k < n && !hidden; k++) if (run.loss[k] <= 0) hidden = true;
       }
     }
-    note.textContent = hidden ? "Losses ≤ 0 cannot be drawn on a log scale: untick “log scale” to see them." : "";
+    note.textContent = hidden ? "Some losses are 0 or negative, which a log scale cannot show: untick “log scale” to see them." : "";
   }
 
   drawCursorLine(u) {

@@ -2,7 +2,7 @@
 // the curve joined by a dashed path (the classic U-curve picture), the current point with its
 // tangent (slope = gradient) and a −gradient arrow; wheel/drag zoom-pan in x, click/drag start.
 import { RUN_COLORS, finiteExtent } from "./colorscale.js";
-import { arrow, arrowLength, axes, axisMap, cross, dot, fitCanvas, ring } from "./draw.js";
+import { arrow, arrowLength, axes, axisMap, cross, dot, fitCanvas, ring, star } from "./draw.js";
 import { formatNumber } from "./format.js";
 
 const MARGIN = { left: 60, right: 12, top: 12, bottom: 42 };
@@ -132,6 +132,9 @@ export class CurveView {
       });
       ctx.stroke();
     }
+    for (const m of this.minima ?? []) {
+      if (Number.isFinite(m.point?.[0]) && Number.isFinite(m.value)) star(ctx, xs(m.point[0]), ys(m.value), 7);
+    }
     let points = 0;
     const t = this.traces;
     if (t) {
@@ -172,10 +175,14 @@ export class CurveView {
         }
         const x = run.params[end];
         const z = run.loss[end];
-        const atEnd = t.done && end >= run.n - 1;
-        if (!Number.isFinite(x) || !Number.isFinite(z) || (atEnd && run.status === "diverged")) {
+        const status = run.statusAt(end);
+        if (!Number.isFinite(x) || !Number.isFinite(z) || status === "diverged") {
           const j = run.lastFiniteIndex(end);
-          if (j >= 0) cross(ctx, xs(run.params[j]), ys(run.loss[j]), 7, color);
+          const r = this.rect();
+          // Pinned inside the plot: a diverged point is usually far outside the view.
+          const px = Math.min(r.x + r.w - 10, Math.max(r.x + 10, xs(run.params[j])));
+          const py = Math.min(r.y + r.h - 10, Math.max(r.y + 10, ys(run.loss[j])));
+          if (j >= 0) cross(ctx, px, py, 7, color);
           return;
         }
         const cx = xs(x);
@@ -196,7 +203,7 @@ export class CurveView {
           if (L) arrow(ctx, cx, cy, cx - Math.sign(g) * L, cy, { color, width: 2.2 });
         }
         dot(ctx, cx, cy, 5.5, color);
-        if (atEnd && run.status === "converged") ring(ctx, cx, cy, 10, color);
+        if (status === "converged") ring(ctx, cx, cy, 10, color);
       });
     }
     if (this.start && c) {

@@ -44,3 +44,30 @@ export function niceTicks(lo, hi, count = 6) {
   }
   return out;
 }
+
+// Ticks for the log-mode axis, in log10 units: whole decades thinned to about five, or
+// 1-2-5 steps when the data spans less than two decades (else there would be one tick).
+export function decadeSplits(min, max) {
+  if (!(Number.isFinite(min) && Number.isFinite(max)) || max < min) return [];
+  const e0 = Math.floor(min);
+  const e1 = Math.ceil(max);
+  const out = [];
+  if (e1 - e0 <= 2) {
+    for (let e = e0; e <= e1; e++) {
+      for (const m of [1, 2, 5]) {
+        const v = e + Math.log10(m);
+        if (v >= min - 1e-9 && v <= max + 1e-9) out.push(v);
+      }
+    }
+    return out;
+  }
+  const step = Math.ceil((e1 - e0) / 5);
+  for (let e = Math.ceil(e0 / step) * step; e <= e1; e += step) out.push(e);
+  return out;
+}
+
+// A tick in log10 units as people write the value: "0.02", "1", "500", "1e6".
+export function decadeLabel(e) {
+  const v = 10 ** e;
+  return e >= -3 && e < 5 ? String(Number(v.toPrecision(1))) : formatNumber(v, 1);
+}

@@ -80,7 +80,7 @@ function customMeta(expression, dim) {
     view_box: d === 2 ? [[-5, 5], [-5, 5]] : [[-5, 5]],
     default_start: d === 2 ? [-3, 4] : [-3],
     minima: [],
-    formula: expression,
+    formula: d === 2 ? `f(x, y) = ${expression}` : `f(x) = ${expression}`,
     description: "Your own formula in x (and y): + - * / ^, parentheses, pi, e and functions such as sin, exp, log, sqrt, abs, tanh.",
     param_names: d === 2 ? ["x", "y"] : ["x"],
     default_lr: 0.01,
@@ -189,7 +189,7 @@ function applyObjective() {
   $("objective").value = s.objective;
   $("expression-row").hidden = s.objective !== "custom";
   if (s.objective === "custom" && $("expression").value !== s.expression) $("expression").value = s.expression;
-  $("objective-formula").textContent = meta.formula ? `f = ${meta.formula}` : "";
+  $("objective-formula").textContent = meta.formula ?? "";
   $("objective-description").textContent = meta.description ?? "";
   const minima = (meta.minima ?? []).map((m) => `${m.kind ?? "minimum"} at (${m.point.map((v) => formatNumber(v)).join(", ")}), f = ${formatNumber(m.value)}`);
   $("objective-minima").textContent = minima.length ? `Minima (★): ${minima.join("; ")}` : "";
@@ -198,8 +198,8 @@ function applyObjective() {
   $("surface").hidden = meta.dim === 1;
   $("curve").hidden = meta.dim !== 1;
   view().setObjective(meta, currentView(), startPoint());
+  fetchSurface(); // first: the request runs while the table and charts are rebuilt
   invalidate();
-  fetchSurface();
 }
 
 // ---- surface (contours / 1-D curve) ----------------------------------------------------------
@@ -234,7 +234,7 @@ async function fetchSurface() {
     v.setSurface(resp, bounds);
   } catch (e) {
     if (e.name === "AbortError") return;
-    if (app.state.objective === "custom" && e instanceof ApiError) setExpressionError(e.message);
+    if (app.state.objective === "custom" && e instanceof ApiError) setExpressionError(e.messages.join("; "));
     else report(e, "Could not compute the surface");
   }
 }
@@ -247,33 +247,52 @@ function setExpressionError(msg) {
   input.toggleAttribute("aria-invalid", Boolean(msg));
 }
 
+// POST /surface with a tiny grid: 200 = valid (and tells the dimension), 422 = the message.
+// The dimension is guessed from the text ("uses y"); if the server disagrees about the bounds,
+// the other dimension is tried once.
+async function checkExpression(expr) {
+  let dim = /\by\b/.test(expr) ? 2 : 1;
+  for (let attempt = 0; ; attempt++) {
+    const bounds = app.meta?.id === "custom" && app.meta.dim === dim ? currentView() : customMeta(expr, dim).view_box;
+    try {
+      await api.surface({ objective: { expression: expr }, bounds, resolution: 8 });
+      return dim;
+    } catch (e) {
+      if (attempt === 0 && e instanceof ApiError && e.fields.includes("bounds")) {
+        dim = 3 - dim;
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
 let exprTimer = 0;
 function onExpressionInput() {
   clearTimeout(exprTimer);
   exprTimer = setTimeout(async () => {
     const expr = $("expression").value.trim();
-    if (!expr) return setExpressionError("Type an expression in x and y, e.g. x^2 + 10*y^2.");
-    const dim = /\by\b/.test(expr) ? 2 : 1;
-    const meta = customMeta(expr, dim);
-    const bounds = app.meta?.id === "custom" && app.meta.dim === dim ? currentView() : meta.view_box;
+    if (!expr) return setExpressionError("Type a formula in x (and y), e.g. x^2 + 10*y^2.");
     try {
-      // Validate with a tiny grid; only an accepted expression becomes the configuration.
-      await api.surface({ objective: { expression: expr }, bounds, resolution: 8 });
+      const dim = await checkExpression(expr);
+      if ($("expression").value.trim() !== expr) return; // typed on meanwhile: that check decides
+      // Only an accepted expression becomes the configuration.
       setExpressionError("");
       app.state.expression = expr;
       const dimChanged = app.meta.dim !== dim;
-      app.meta = meta;
+      app.meta = customMeta(expr, dim);
       if (dimChanged) {
         app.state.view = null;
         app.state.start = null;
         applyObjective();
       } else {
-        $("objective-formula").textContent = `f = ${expr}`;
+        $("objective-formula").textContent = app.meta.formula;
         configChanged({ surface: true });
       }
       saveURL();
     } catch (e) {
-      if (e instanceof ApiError) setExpressionError(e.message);
+      if ($("expression").value.trim() !== expr) return;
+      if (e instanceof ApiError) setExpressionError(e.messages.join("; "));
       else report(e, "Could not check the expression");
     }
   }, 350);
@@ -411,28 +430,30 @@ function runName(i) {
   return `Run ${i + 1} (${r?.optimizer ?? "?"}, lr ${r?.hp?.lr ?? "?"})`;
 }
 
+// The server's own words ("converged at step 44: loss < 0.001"), or ours when it sent none.
 function describe(run, i) {
   const d = run.done ?? {};
   const last = run.lastFiniteIndex();
-  const loss = last >= 0 ? formatNumber(run.loss[last]) : "—";
-  if (run.status === "diverged") return `Run ${i + 1} diverged at step ${d.diverged_at ?? d.steps_taken ?? "?"}`;
-  if (run.status === "converged") return `Run ${i + 1} converged at step ${d.steps_taken ?? "?"}${d.message ? ` (${d.message})` : ""}, loss ${loss}`;
-  return `Run ${i + 1} ran ${d.steps_taken ?? "?"} steps, loss ${loss}`;
+  const loss = last >= 0 ? `, loss ${formatNumber(run.loss[last])}` : "";
+  if (d.message) return `Run ${i + 1}: ${d.message}${run.status === "diverged" ? "" : loss}`;
+  if (run.status === "diverged") return `Run ${i + 1} diverged at step ${d.diverged_at ?? "?"}`;
+  return `Run ${i + 1}: ${run.status.replace("_", " ")} after ${d.steps_taken ?? "?"} steps${loss}`;
 }
 
 // Divergence is announced the moment the playhead reaches it; a one-line summary at the end.
 function announce(k) {
   const t = app.traces;
-  if (!t?.done) return;
+  if (!t) return;
   const end = k >= t.length - 1;
   t.runs.forEach((run, i) => {
-    if (run.status === "diverged" && k >= run.n - 1 && !app.announced.has(i) && !end) {
+    if (run.statusAt(k) === "diverged" && !app.announced.has(i) && !end) {
       app.announced.add(i);
-      const d = run.done ?? {};
-      say(`${runName(i)} diverged at step ${d.diverged_at ?? "?"}${d.message ? `: ${d.message}` : ""}.`, "warn");
+      // The "done" line may not have arrived yet: the first diverged step is in the trace.
+      const first = run.statuses.indexOf("diverged");
+      say(`${runName(i)}: ${run.done?.message ?? `diverged at step ${t.steps[first] ?? "?"}`}.`, "warn");
     }
   });
-  if (end && !app.announced.has("end")) {
+  if (end && t.done && !app.announced.has("end")) {
     app.announced.add("end");
     const diverged = t.runs.some((r) => r.status === "diverged");
     say(`Done. ${t.runs.map(describe).join(" · ")}.`, diverged ? "warn" : "ok");
@@ -550,6 +571,8 @@ function bindInputs() {
 }
 
 async function boot() {
+  // Ask for the catalogue first; the views are built while it is on its way.
+  const catalogue = Promise.all([api.objectives(), api.optimizers()]);
   const onView = (v) => {
     app.state.view = v.map((r) => r.map((x) => Number(x.toPrecision(6))));
     scheduleSurface();
@@ -579,7 +602,7 @@ async function boot() {
   let objectives;
   let optimizers;
   try {
-    [objectives, optimizers] = await Promise.all([api.objectives(), api.optimizers()]);
+    [objectives, optimizers] = await catalogue;
   } catch (e) {
     document.body.dataset.phase = "error";
     return report(e, "Cannot reach the playground API");

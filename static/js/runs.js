@@ -118,20 +118,25 @@ export class RunsEditor {
 
   lrField(run, meta) {
     const h = meta?.hyperparams.find((p) => p.name === "lr") ?? {};
-    const lo = h.low > 0 ? h.low : LR_RANGE[0];
-    const hi = h.high > lo ? h.high : LR_RANGE[1];
+    if (!(run.hp.lr > 0)) run.hp.lr = this.lrFor(run.optimizer);
+    // Slider span: 1e-5 … 10, widened to hold the current rate (the seeds' worked examples
+    // use 1e-7 and 1e-11), and within the optimizer's declared bounds when it has them.
+    const decade = Math.floor(Math.log10(run.hp.lr));
+    const lo = Math.max(h.low > 0 ? h.low : 0, Math.min(LR_RANGE[0], 10 ** (decade - 2)));
+    const hi = Math.min(h.high > lo ? h.high : Infinity, Math.max(LR_RANGE[1], 10 ** (decade + 2)));
     const id = `lr-${++uid}`;
     const slider = el("input", {
       type: "range", min: String(Math.log10(lo)), max: String(Math.log10(hi)), step: "0.01",
       "aria-label": "Learning rate (log scale slider)", class: "lr-slider",
     });
-    const input = el("input", { id, type: "number", min: String(lo), max: String(hi), step: "any", "data-testid": "lr", inputmode: "decimal", class: "lr-input" });
+    const input = el("input", { id, type: "number", step: "any", "data-testid": "lr", inputmode: "decimal", class: "lr-input" });
+    if (h.low > 0) input.min = String(h.low);
+    if (h.high > 0) input.max = String(h.high);
     const sync = () => {
       input.value = String(run.hp.lr);
       slider.value = String(Math.log10(run.hp.lr));
       slider.setAttribute("aria-valuetext", `learning rate ${run.hp.lr}`);
     };
-    if (!(run.hp.lr > 0)) run.hp.lr = this.lrFor(run.optimizer);
     sync();
     slider.addEventListener("input", () => {
       run.hp.lr = round3(10 ** Number(slider.value));

@@ -14,7 +14,8 @@ export function defaultState() {
     start: null, // null → the objective's default_start
     view: null, // null → the objective's view_box
     steps: 300,
-    runs: [{ optimizer: "adam", hp: {} }], // lr filled from the objective's default_lr
+    // Plain gradient descent first: objectives' default_lr values are tuned for it.
+    runs: [{ optimizer: "sgd", hp: {} }], // lr filled from the objective's default_lr
     speed: 1,
     logScale: true,
     stop: { loss_below: null, grad_norm_below: null },

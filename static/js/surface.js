@@ -105,6 +105,8 @@ export class SurfaceView {
     this.grid.image = this.renderContours(this.grid);
     this.root.dataset.levels = String(levels.length);
     this.root.dataset.ready = "1";
+    // Milliseconds from navigation to the first contour (read by the performance test).
+    this.root.dataset.firstContourMs ??= String(Math.round(performance.now()));
     this.drawLegend();
     this.invalidate("base");
   }
@@ -301,10 +303,10 @@ export class SurfaceView {
         const color = this.colors[ri % this.colors.length];
         const k = Math.min(this.cursor, run.n - 1);
         if (k < 0) return;
-        const atEnd = t.done && k >= run.n - 1;
+        const status = run.statusAt(k);
         const p = run.point(k);
         const finite = p && Number.isFinite(p[0]) && Number.isFinite(p[1]);
-        if (!finite || (atEnd && run.status === "diverged")) {
+        if (!finite || status === "diverged") {
           // Diverged: a cross at the last finite point, so the page shows where it blew up.
           const j = run.lastFiniteIndex(k);
           const q = j >= 0 ? run.point(j) : null;
@@ -329,7 +331,7 @@ export class SurfaceView {
           }
         }
         dot(ctx, cx, cy, 5, color);
-        if (atEnd && run.status === "converged") ring(ctx, cx, cy, 10, color);
+        if (status === "converged") ring(ctx, cx, cy, 10, color);
       });
     }
     if (this.start && this.start.length >= 2) {
@@ -376,9 +378,13 @@ export class SurfaceView {
     ctx.fillStyle = "#c9d1d9";
     ctx.textAlign = "center";
     const every = Math.max(1, Math.ceil(g.levels.length / Math.max(2, Math.floor((w - x0) / 60))));
-    for (let k = g.levels.length - 1; k >= 0; k -= every) {
-      ctx.fillText(formatNumber(g.levels[k], 2), x0 + (k + 1) * bw, 19);
-    }
+    const shown = [];
+    for (let k = g.levels.length - 1; k >= 0; k -= every) shown.push(k);
+    // As few digits as keep neighbouring labels distinct (levels near a minimum of 0.87 crowd).
+    let digits = 2;
+    const labels = () => shown.map((k) => formatNumber(g.levels[k], digits));
+    while (digits < 6 && new Set(labels()).size < shown.length) digits++;
+    labels().forEach((text, i) => ctx.fillText(text, x0 + (shown[i] + 1) * bw, 19));
     if (g.missing) {
       ctx.textAlign = "left";
       ctx.fillStyle = "#999";

@@ -58,14 +58,13 @@ export class RunTable {
       if (!this.rows[i]) return;
       const k = Math.min(cursor, run.n - 1);
       if (k < 0) return;
-      const atEnd = traces.done && k >= run.n - 1;
       this.fill(i, {
         step: traces.steps[k],
         params: run.point(k),
         loss: run.loss[k],
         grad: run.gradAt(k),
         gradnorm: run.gradNorm[k],
-        status: atEnd ? run.status : run.status === "diverged" && !Number.isFinite(run.loss[k]) ? "diverged" : "running",
+        status: run.statusAt(k),
       });
     });
   }

@@ -14,6 +14,7 @@ export class RunTrace {
     this.loss = [];
     this.gradNorm = [];
     this.state = {}; // optimizer state name → flat, dim per step (exp_avg, momentum_buffer, …)
+    this.statuses = []; // per recorded step: "running" | "converged" | "max_steps" | "diverged"
     this.status = "running";
     this.done = null; // the run's entry of the final {"type": "done"} message
   }
@@ -36,6 +37,7 @@ export class RunTrace {
       for (let i = 0; i < d; i++) arr[k * d + i] = toNum(vec[i]);
     }
     if (entry.status) this.status = entry.status;
+    this.statuses[k] = entry.status ?? this.statuses[k - 1] ?? "running";
     this.n = k + 1;
   }
 
@@ -54,6 +56,11 @@ export class RunTrace {
     const arr = this.state[name];
     if (!arr || k < 0 || k >= this.n || arr.length < (k + 1) * this.dim) return null;
     return arr.slice(k * this.dim, (k + 1) * this.dim);
+  }
+
+  // Status at recorded index k: the server keeps a stopped run's last point and says why.
+  statusAt(k) {
+    return this.statuses[Math.min(k, this.n - 1)] ?? "running";
   }
 
   // The last index ≤ k whose parameters are all finite (where a diverged run is marked).

@@ -76,7 +76,7 @@ async def test_overflow_is_null(client, kit):
 
 @pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999"])
 async def test_non_finite_point_is_422(client, kit, token):
-    raw = '{"objective": {"id": "rosenbrock"}, "point": [1, %s]}' % token
+    raw = '{"objective": {"id": "rosenbrock"}, "point": [1, TOKEN]}'.replace("TOKEN", token)
     r = await client.post(
         f"{kit.API}/inspect", content=raw, headers={"content-type": "application/json"}
     )
@@ -91,7 +91,11 @@ async def test_non_finite_point_is_422(client, kit, token):
         ({"objective": {"id": "rosenbrock"}, "point": []}, "point", "at least 1"),
         ({"objective": {"id": "rosenbrock"}, "point": [1, 2, 3]}, "point", "at most 2"),
         ({"objective": {"id": "rosenbrock"}}, "point", "required"),
-        ({"objective": {"expression": "sin("}, "point": [1]}, "objective.expression", "never closed"),
+        (
+            {"objective": {"expression": "sin("}, "point": [1]},
+            "objective.expression",
+            "never closed",
+        ),
         ({"objective": {"id": "nope"}, "point": [1]}, "objective.id", "nope"),
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -136,7 +138,7 @@ async def test_schedule_and_clip(client, kit):
     steps = [o for o in kit.jsonl_objects(r.text) if o["type"] == "step"]
     assert [s["runs"][0]["lr"] for s in steps] == pytest.approx([0.01, 0.01, 0.005, 0.005, 0.0])
     assert all(s["runs"][0]["clipped"] for s in steps[:4])
-    for a, b in zip(steps, steps[1:], strict=False):
+    for a, b in itertools.pairwise(steps):
         moved = np.linalg.norm(np.subtract(b["runs"][0]["params"], a["runs"][0]["params"]))
         assert moved <= a["runs"][0]["lr"] * 1.0 + 1e-12
     done = kit.jsonl_objects(r.text)[-1]
@@ -187,7 +189,9 @@ async def test_overflow_is_null_in_every_format(client, kit, accept):
         assert run["trace"]["grad"][1][0] is None  # -400·x·(y − x²) overflows
         return
     objects = (
-        kit.jsonl_objects(r.text) if accept.endswith("jsonl") else [o for _, o in kit.sse_events(r.text)]
+        kit.jsonl_objects(r.text)
+        if accept.endswith("jsonl")
+        else [o for _, o in kit.sse_events(r.text)]
     )
     last_step = [o for o in objects if o["type"] == "step"][-1]["runs"][0]
     assert last_step["loss"] is None and last_step["status"] == "diverged"
@@ -256,7 +260,9 @@ async def test_stream_respects_record_every(client, kit):
     body = {**RACE, "record": {"every": 5}}
     objects = kit.jsonl_objects((await post_runs(client, kit, body, JSONL)).text)
     assert [o.get("step") for o in objects] == [0, 5, 10, 12, None]
-    final = kit.jsonl_objects((await post_runs(client, kit, {**RACE, "record": "final"}, JSONL)).text)
+    final = kit.jsonl_objects(
+        (await post_runs(client, kit, {**RACE, "record": "final"}, JSONL)).text
+    )
     assert [o["type"] for o in final] == ["step", "done"] and final[0]["step"] == 12
 
 
@@ -315,16 +321,16 @@ async def test_non_finite_numbers_are_422_naming_the_field(client, kit, token, t
 async def test_non_finite_schedule_and_objective_options_are_422(client, kit, token):
     raw = (
         '{"objective": {"id": "rosenbrock"}, "runs": [{"optimizer": {"name": "sgd"}}], '
-        '"schedule": {"name": "exponential", "gamma": %s}}' % token
-    )
+        '"schedule": {"name": "exponential", "gamma": TOKEN}}'
+    ).replace("TOKEN", token)
     r = await client.post(
         f"{kit.API}/runs", content=raw, headers={"content-type": "application/json"}
     )
     kit.assert_problem(r, 422, "schedule.gamma")
     raw = (
-        '{"objective": {"id": "quadratic", "condition": %s}, '
-        '"runs": [{"optimizer": {"name": "sgd"}}]}' % token
-    )
+        '{"objective": {"id": "quadratic", "condition": TOKEN}, '
+        '"runs": [{"optimizer": {"name": "sgd"}}]}'
+    ).replace("TOKEN", token)
     r = await client.post(
         f"{kit.API}/runs", content=raw, headers={"content-type": "application/json"}
     )

@@ -32,6 +32,9 @@ test("TraceSet stores steps, nulls as NaN, per-coordinate state only", () => {
   assert.deepEqual(t.runs[0].stateAt("exp_avg", 1), [0.2, 0.4]);
   assert.equal(t.runs[0].state.step, undefined);
   assert.equal(t.runs[1].status, "diverged");
+  assert.equal(t.runs[1].statusAt(0), "running");
+  assert.equal(t.runs[1].statusAt(1), "diverged");
+  assert.equal(t.runs[1].statusAt(9), "diverged");
   assert.equal(t.runs[1].lastFiniteIndex(), 0);
   assert.equal(t.runs[0].gradNorm[0], Math.hypot(2, 4));
   assert.equal(t.indexOfStep(1), 1);

@@ -61,6 +61,11 @@ test("errorMessage reads FastAPI details", () => {
     "objective.expression: unknown name 'z'",
   );
   assert.equal(errorMessage({ detail: [{ msg: "a" }, { loc: ["body"], msg: "b" }] }, 422), "a; b");
+  // This server names the field itself.
+  assert.equal(
+    errorMessage({ detail: [{ field: "runs[0].optimizer.lr", loc: ["body", "runs", "0"], msg: "must be ≥ 0" }] }, 422),
+    "runs[0].optimizer.lr: must be ≥ 0",
+  );
   assert.equal(errorMessage(null, 500), "the server answered HTTP 500");
 });
 
@@ -95,4 +100,11 @@ test("API errors carry the server's message", async () => {
   const { impl } = fakeFetch([], { status: 422, json: { detail: [{ loc: ["body", "steps"], msg: "too many" }] } });
   const api = createApi("/api/v1/", impl);
   await assert.rejects(api.surface({}), (e) => e instanceof ApiError && e.status === 422 && e.message === "steps: too many");
+});
+
+test("ApiError keeps the bare messages and fields for inline display", () => {
+  const e = new ApiError(422, { detail: [{ field: "objective.expression", msg: "'foo' is not an allowed function at column 7" }] });
+  assert.deepEqual(e.messages, ["'foo' is not an allowed function at column 7"]);
+  assert.deepEqual(e.fields, ["objective.expression"]);
+  assert.deepEqual(new ApiError(404, { detail: "unknown objective" }).messages, ["unknown objective"]);
 });

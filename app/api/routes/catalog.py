@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 
 from app.api.encoding import StrictJSONResponse
+from app.api.errors import ProblemBody
 from app.objectives import Objective, get_objective_ids, list_objectives, make_objective
 from app.optim import CLIP_MODES, OPTIMIZERS, SCHEDULES, HyperParam
 
@@ -61,7 +62,11 @@ def objectives() -> dict[str, Any]:
     return {"objectives": [objective_json(o) for o in list_objectives()]}
 
 
-@router.get("/objectives/{objective_id}", summary="One objective")
+@router.get(
+    "/objectives/{objective_id}",
+    summary="One objective",
+    responses={404: {"description": "Unknown objective", "model": ProblemBody}},
+)
 def objective(objective_id: str) -> dict[str, Any]:
     if objective_id not in get_objective_ids():
         raise HTTPException(
@@ -69,6 +74,7 @@ def objective(objective_id: str) -> dict[str, Any]:
             detail=[
                 {
                     "field": "objective_id",
+                    "loc": ["path", "objective_id"],
                     "msg": f"unknown objective {objective_id!r}",
                     "type": "not_found",
                 }

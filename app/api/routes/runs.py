@@ -40,7 +40,7 @@ def build_problem(body: RunsRequest, request: Request) -> RunProblem:
             f"steps × runs = {work} is over the cap of {settings.max_steps_times_runs}",
         )
     stop = body.stop or StopRules()
-    return RunProblem(
+    problem = RunProblem(
         objective=make_objective(body.objective.as_dict()),
         runs=tuple(
             RunConfig(
@@ -57,6 +57,8 @@ def build_problem(body: RunsRequest, request: Request) -> RunProblem:
         clip=None if body.clip is None else body.clip.model_dump(exclude_none=True),
         seed=body.seed,
     )
+    problem.groups()  # raises ProblemError naming runs[i].optimizer.<name>
+    return problem
 
 
 def recorded(simulation: Simulation, record: Any) -> Iterator[Step]:

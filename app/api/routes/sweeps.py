@@ -14,8 +14,8 @@ from app.api.errors import TooMuchWork
 from app.api.routes.surface import checked_bounds
 from app.api.schemas import LinearOrLogRange, StartGrid, SweepRequest
 from app.objectives import make_objective
-from app.optim import OPTIMIZERS
-from app.runs import ProblemError, RunConfig, RunProblem, StopRules, sweep
+from app.optim import OPTIMIZERS, broadcast_hyperparams
+from app.runs import ProblemError, RunConfig, RunProblem, StopRules, sweep, sweep_values
 
 router = APIRouter(tags=["compute"], default_response_class=StrictJSONResponse)
 
@@ -24,6 +24,8 @@ router = APIRouter(tags=["compute"], default_response_class=StrictJSONResponse)
 async def sweeps(body: SweepRequest, request: Request) -> Response:
     settings = request.app.state.settings
     objective = make_objective(body.objective.as_dict())
+    if body.start is not None and len(body.start) != objective.dim:
+        raise ProblemError("start", f"needs {objective.dim} coordinate(s) for {objective.id!r}")
     ((name, spec),) = body.over.items()
     over: dict[str, Any]
     if name == "start":
@@ -46,6 +48,12 @@ async def sweeps(body: SweepRequest, request: Request) -> Response:
             )
         count = spec.num
         over = {name: spec.model_dump()}
+        values = sweep_values(over[name], f"over.{name}")
+        ends = [{**body.optimizer.hyperparams(), name: float(v)} for v in (values[0], values[-1])]
+        try:
+            broadcast_hyperparams(OPTIMIZERS[body.optimizer.name], ends, 2)
+        except ValueError as error:
+            raise ProblemError(f"over.{name}", str(error).partition(": ")[2]) from None
     if count > settings.max_sweep_runs:
         raise TooMuchWork("over", f"{count} runs is over the cap of {settings.max_sweep_runs}")
     if count * body.steps > settings.max_sweep_work:
