@@ -17,6 +17,13 @@ const FILES = {
   "d3-interpolate": ["dist/d3-interpolate.min.js"],
   "d3-scale-chromatic": ["dist/d3-scale-chromatic.min.js"],
   uplot: ["dist/uPlot.esm.js", "dist/uPlot.min.css"],
+  // The API docs page (/docs) loads Swagger UI from here, so it works offline too.
+  "swagger-ui-dist": [
+    "swagger-ui-bundle.js",
+    "swagger-ui-bundle.js.LICENSE.txt",
+    "swagger-ui.css",
+    "NOTICE",
+  ],
 };
 
 const pkgJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));

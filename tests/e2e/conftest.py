@@ -44,10 +44,12 @@ def _wait_healthy(base: str, proc: subprocess.Popen | None, timeout: float = 30.
         if proc is not None and proc.poll() is not None:
             out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
             pytest.fail(f"uvicorn exited with {proc.returncode} before serving:\n{out[-4000:]}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{base}/api/v1/health", timeout=2) as r:
-                if r.status == 200:
-                    return
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{base}/api/v1/health", timeout=2) as r,
+        ):
+            if r.status == 200:
+                return
         time.sleep(0.2)
     pytest.fail(f"the server at {base} did not answer /api/v1/health within {timeout:.0f}s")
 
@@ -70,7 +72,18 @@ def live_server(chromium_path: str):
         return
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -115,7 +128,11 @@ class PageWatch:
         return self.page
 
     def assert_clean(self) -> None:
-        foreign = [u for u in self.urls if urlsplit(u).hostname not in ("127.0.0.1",) and not u.startswith(("data:", "blob:"))]
+        foreign = [
+            u
+            for u in self.urls
+            if urlsplit(u).hostname not in ("127.0.0.1",) and not u.startswith(("data:", "blob:"))
+        ]
         assert not foreign, f"requests left localhost: {foreign}"
         assert not self.errors, f"console errors: {self.errors}"
 

@@ -6,6 +6,7 @@ import gzip
 import json
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,9 @@ pytestmark = pytest.mark.e2e
 DONE = "body[data-run=done]"
 # Predicates are arrow functions, not bare expressions: Playwright eval()s bare expressions,
 # which the page's CSP (script-src 'self') forbids.
+
+
+FIRST_STEP_CELL = "document.querySelector('[data-testid=run-table] td[data-field=step]')"
 
 
 def objectives(base: str) -> list[dict]:
@@ -37,13 +41,24 @@ def canvas_ink(page, selector: str) -> int:
 
 def final_params(page) -> list:
     rows = page.locator("[data-testid=run-table] tbody tr")
-    return [json.loads(rows.nth(i).locator("[data-field=params]").get_attribute("data-value")) for i in range(rows.count())]
+    return [
+        json.loads(rows.nth(i).locator("[data-field=params]").get_attribute("data-value"))
+        for i in range(rows.count())
+    ]
 
 
 def test_objectives_are_grouped_and_pickable(gdp):
     page = gdp.goto("/")
-    groups = page.eval_on_selector_all("[data-testid=objective] optgroup", "els => els.map(e => e.label)")
-    for label in ("Test functions", "Model-fitting losses", "Worked examples", "One-dimensional", "Custom"):
+    groups = page.eval_on_selector_all(
+        "[data-testid=objective] optgroup", "els => els.map(e => e.label)"
+    )
+    for label in (
+        "Test functions",
+        "Model-fitting losses",
+        "Worked examples",
+        "One-dimensional",
+        "Custom",
+    ):
         assert label in groups
     page.get_by_test_id("objective").select_option("himmelblau")
     page.wait_for_function("() => location.search.includes('objective=himmelblau')")
@@ -79,7 +94,11 @@ def test_add_runs_play_draws_paths_and_updates_table(gdp):
     rows = page.locator("[data-testid=run-table] tbody tr")
     assert rows.count() == 3
     for i in range(3):
-        assert rows.nth(i).locator("[data-field=status]").inner_text() in ("max steps", "converged", "diverged")
+        assert rows.nth(i).locator("[data-field=status]").inner_text() in (
+            "max steps",
+            "converged",
+            "diverged",
+        )
         assert rows.nth(i).locator("[data-field=step]").inner_text() != "0"
     assert "run=sgd:lr=0.001" in page.url
     gdp.assert_clean()
@@ -96,9 +115,9 @@ def test_keyboard_space_plays_and_arrows_step(gdp):
     page.locator("h1").click()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => document.querySelector('[data-testid=run-table] td[data-field=step]').textContent === '2'")
+    page.wait_for_function(f"() => {FIRST_STEP_CELL}.textContent === '2'")
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function("() => document.querySelector('[data-testid=run-table] td[data-field=step]').textContent === '1'")
+    page.wait_for_function(f"() => {FIRST_STEP_CELL}.textContent === '1'")
     gdp.assert_clean()
 
 
@@ -118,7 +137,9 @@ def test_url_round_trip_reproduces_the_same_final_params(gdp, gdp_browser, live_
     play_to_end(page)
     first = final_params(page)
     # The URL is written (history.replaceState) 150 ms after the last change.
-    page.wait_for_function("() => location.search.includes('steps=120') && location.search.includes('start=')")
+    page.wait_for_function(
+        "() => location.search.includes('steps=120') && location.search.includes('start=')"
+    )
     url = page.evaluate("() => location.href")
     assert "start=" in url and "steps=120" in url
     other = gdp_browser.new_page(viewport={"width": 1280, "height": 720})
@@ -140,11 +161,15 @@ def test_bad_expression_shows_its_message(gdp):
     assert box.is_visible()
     box.fill("x^2 + foo(y)")
     error = page.get_by_test_id("expression-error")
-    page.wait_for_function("() => document.querySelector('[data-testid=expression-error]').textContent.length > 0")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=expression-error]').textContent.length > 0"
+    )
     assert "foo" in error.inner_text()
     assert box.get_attribute("aria-invalid") is not None
     box.fill("x^2 + 3*y^2")
-    page.wait_for_function("() => document.querySelector('[data-testid=expression-error]').textContent === ''")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=expression-error]').textContent === ''"
+    )
     page.wait_for_function("() => location.search.includes('expr=')")
     # A 422 is an expected answer here, not a page error.
     gdp.errors = [e for e in gdp.errors if "422" not in e]
@@ -155,7 +180,10 @@ def test_diverging_learning_rate_says_diverged(gdp):
     page = gdp.goto("/?objective=rosenbrock&steps=200&run=sgd:lr=1&speed=0")
     play_to_end(page)
     assert "diverged" in page.get_by_test_id("status").inner_text()
-    assert page.locator("[data-testid=run-table] td[data-field=status]").first.inner_text() == "diverged"
+    assert (
+        page.locator("[data-testid=run-table] td[data-field=status]").first.inner_text()
+        == "diverged"
+    )
     # Nothing froze or blanked: the contour is still drawn and the page still answers.
     assert canvas_ink(page, "[data-testid=surface] canvas.base") > 1000
     page.get_by_test_id("reset").click()
@@ -209,19 +237,25 @@ def test_performance_figures(gdp):
     runs = "&".join(["run=sgd:lr=0.0005", "run=adam:lr=0.02"] * 4)
     gdp.goto(f"/?objective=rosenbrock&steps=5000&speed=16&{runs}")
     page.get_by_test_id("play").click()
-    page.wait_for_function("() => Number(document.querySelector('[data-testid=surface]').dataset.points) > 8 * 200", timeout=60_000)
+    page.wait_for_function(
+        "() => Number(document.querySelector('[data-testid=surface]').dataset.points) > 8 * 200",
+        timeout=60_000,
+    )
     fps = page.evaluate(
         """() => new Promise(done => { let n = 0; const t0 = performance.now();
-             const tick = () => { n++; if (performance.now() - t0 < 3000) requestAnimationFrame(tick);
-                                  else done(n * 1000 / (performance.now() - t0)); };
+             const tick = () => { n++;
+               if (performance.now() - t0 < 3000) requestAnimationFrame(tick);
+               else done(n * 1000 / (performance.now() - t0)); };
              requestAnimationFrame(tick); })"""
     )
     points = page.get_by_test_id("surface").get_attribute("data-points")
     print(
         f"\n[perf] time to first contour: {in_page} ms after navigation start"
         f" ({first_contour * 1000:.0f} ms wall clock including page.goto)"
-        f"\n[perf] fps while animating 8 runs x 5,000 steps: {fps:.1f} (points drawn at the end: {points})"
-        f"\n[perf] first-view JS+CSS: {len(assets)} files, {raw / 1024:.1f} KB raw, {gz / 1024:.1f} KB gzipped"
+        f"\n[perf] fps while animating 8 runs x 5,000 steps: {fps:.1f}"
+        f" (points drawn at the end: {points})"
+        f"\n[perf] first-view JS+CSS: {len(assets)} files, {raw / 1024:.1f} KB raw,"
+        f" {gz / 1024:.1f} KB gzipped"
     )
     gdp.assert_clean()
 
@@ -234,7 +268,7 @@ def test_share_exports_csv_and_shows_the_curl_command(gdp):
     play_to_end(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Export CSV").click()
-    lines = open(info.value.path(), encoding="utf-8").read().splitlines()
+    lines = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("run,label,optimizer,step,")
     assert len(lines) == 1 + 21
     gdp.assert_clean()
