@@ -11,8 +11,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.encoding import json_response
-from app.objectives import ObjectiveError
-from app.runs import ProblemError
+from app.errors import FieldError
 
 
 class ProblemItem(BaseModel):
@@ -28,13 +27,8 @@ class ProblemBody(BaseModel):
     detail: list[ProblemItem]
 
 
-class TooMuchWork(ValueError):
+class TooMuchWork(FieldError):
     """A request over one of the work caps; `field` names what to reduce."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
 
 
 def dotted(loc: Sequence[Any]) -> str:
@@ -80,8 +74,8 @@ async def _validation_error(request: Request, error: RequestValidationError):
     return json_response({"detail": details}, status_code=422)
 
 
-async def _field_error(request: Request, error: Exception):
-    return problem(error.field, error.reason)  # type: ignore[attr-defined]
+async def _field_error(request: Request, error: FieldError):
+    return problem(error.field, error.reason)
 
 
 async def _http_error(request: Request, error: StarletteHTTPException):
@@ -94,6 +88,5 @@ async def _http_error(request: Request, error: StarletteHTTPException):
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for kind in (ObjectiveError, ProblemError, TooMuchWork):
-        app.add_exception_handler(kind, _field_error)
+    app.add_exception_handler(FieldError, _field_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.api.optimizer_schemas import OptimizerConfig
+from app.runs import StopRules
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 Point = Annotated[list[Finite], Field(min_length=1, max_length=2)]
@@ -86,15 +87,31 @@ class Every(Strict):
     every: int = Field(ge=1)
 
 
-class RunsRequest(Strict):
+class RunOptions(Strict):
+    """What /runs and /sweeps share: the objective, the budget, stop rules and run options."""
+
     objective: ObjectiveSpec
-    runs: list[RunSpec] = Field(min_length=1)
     steps: int = Field(100, ge=0)
     stop: StopSpec | None = None
     schedule: ScheduleSpec | None = None
     clip: ClipSpec | None = None
-    record: Literal["all", "final"] | Every = "all"
     seed: int = Field(0, ge=0, le=2**32 - 1)
+
+    def problem_options(self) -> dict[str, Any]:
+        """Keyword arguments of app.runs.RunProblem, apart from the objective and the runs."""
+        stop = self.stop or StopSpec()
+        return {
+            "steps": self.steps,
+            "stop": StopRules(stop.loss_below, stop.grad_norm_below),
+            "schedule": None if self.schedule is None else self.schedule.model_dump(),
+            "clip": None if self.clip is None else self.clip.model_dump(exclude_none=True),
+            "seed": self.seed,
+        }
+
+
+class RunsRequest(RunOptions):
+    runs: list[RunSpec] = Field(min_length=1)
+    record: Literal["all", "final"] | Every = "all"
 
 
 class LinearOrLogRange(Strict):
@@ -109,8 +126,7 @@ class StartGrid(Strict):
     resolution: int = Field(32, ge=2)
 
 
-class SweepRequest(Strict):
-    objective: ObjectiveSpec
+class SweepRequest(RunOptions):
     optimizer: OptimizerConfig
     start: Point | None = None
     over: dict[str, LinearOrLogRange | StartGrid] = Field(
@@ -118,11 +134,6 @@ class SweepRequest(Strict):
         max_length=1,
         description='{"lr": {"min", "max", "num", "scale"}} or {"start": {"bounds", "resolution"}}',
     )
-    steps: int = Field(100, ge=0)
-    stop: StopSpec | None = None
-    schedule: ScheduleSpec | None = None
-    clip: ClipSpec | None = None
-    seed: int = Field(0, ge=0, le=2**32 - 1)
 
 
 class InspectRequest(Strict):

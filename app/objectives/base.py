@@ -11,19 +11,16 @@ from typing import Any
 
 import numpy as np
 
+from app.errors import FieldError
+
 # (points (N, dim), batch (N, B) of sample indices or None) -> per-point losses (N,)
 LossFn = Callable[[Any, "np.ndarray | None"], Any]
 
 GROUPS = ("test-function", "one-dimensional", "model-fitting", "worked-example", "custom")
 
 
-class ObjectiveError(ValueError):
-    """A bad objective spec; `field` is the dotted path of the offending input."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+class ObjectiveError(FieldError):
+    """A bad objective spec."""
 
 
 @dataclass(frozen=True)

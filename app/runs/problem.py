@@ -9,18 +9,14 @@ from typing import Any
 
 import numpy as np
 
+from app.errors import FieldError
 from app.objectives import Objective
 from app.optim import OPTIMIZERS, OptimizerDef, broadcast_hyperparams, resolve_schedule
 from app.optim.clipping import clip_gradients
 
 
-class ProblemError(ValueError):
-    """A request that cannot run; `field` is the dotted path of the offending input."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+class ProblemError(FieldError):
+    """A request that cannot run."""
 
 
 @dataclass(frozen=True)

@@ -10,20 +10,13 @@ from __future__ import annotations
 import dataclasses
 
 import schemathesis
+from api_caps import SMALL_CAPS
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from app.main import create_app
 from app.settings import SETTINGS
 
-SMALL_CAPS = {
-    "max_steps": 200,
-    "max_steps_times_runs": 2_000,
-    "max_runs": 16,
-    "max_sweep_runs": 64,
-    "max_sweep_work": 5_000,
-    "max_resolution": 64,
-}
 APP = create_app(dataclasses.replace(SETTINGS, **SMALL_CAPS))
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 

@@ -17,7 +17,7 @@ from app.api.encoding import StrictJSONResponse, json_response, jsonl_line, sse_
 from app.api.errors import TooMuchWork
 from app.api.schemas import RunsRequest
 from app.objectives import make_objective
-from app.runs import RunConfig, RunProblem, StopRules
+from app.runs import RunConfig, RunProblem
 from app.runs.loop import STATUSES, Simulation, Step
 
 router = APIRouter(tags=["compute"], default_response_class=StrictJSONResponse)
@@ -39,7 +39,6 @@ def build_problem(body: RunsRequest, request: Request) -> RunProblem:
             "steps",
             f"steps × runs = {work} is over the cap of {settings.max_steps_times_runs}",
         )
-    stop = body.stop or StopRules()
     problem = RunProblem(
         objective=make_objective(body.objective.as_dict()),
         runs=tuple(
@@ -51,11 +50,7 @@ def build_problem(body: RunsRequest, request: Request) -> RunProblem:
             )
             for i, run in enumerate(body.runs)
         ),
-        steps=body.steps,
-        stop=StopRules(stop.loss_below, stop.grad_norm_below),
-        schedule=None if body.schedule is None else body.schedule.model_dump(),
-        clip=None if body.clip is None else body.clip.model_dump(exclude_none=True),
-        seed=body.seed,
+        **body.problem_options(),
     )
     problem.groups()  # raises ProblemError naming runs[i].optimizer.<name>
     return problem

@@ -15,7 +15,7 @@ from app.api.routes.surface import checked_bounds
 from app.api.schemas import LinearOrLogRange, StartGrid, SweepRequest
 from app.objectives import make_objective
 from app.optim import OPTIMIZERS, broadcast_hyperparams
-from app.runs import ProblemError, RunConfig, RunProblem, StopRules, sweep, sweep_values
+from app.runs import ProblemError, RunConfig, RunProblem, sweep, sweep_values
 
 router = APIRouter(tags=["compute"], default_response_class=StrictJSONResponse)
 
@@ -61,7 +61,6 @@ async def sweeps(body: SweepRequest, request: Request) -> Response:
             "steps",
             f"runs × steps = {count * body.steps} is over the cap of {settings.max_sweep_work}",
         )
-    stop = body.stop or StopRules()
     base = RunProblem(
         objective=objective,
         runs=(
@@ -71,11 +70,7 @@ async def sweeps(body: SweepRequest, request: Request) -> Response:
                 None if body.start is None else tuple(body.start),
             ),
         ),
-        steps=body.steps,
-        stop=StopRules(stop.loss_below, stop.grad_norm_below),
-        schedule=None if body.schedule is None else body.schedule.model_dump(),
-        clip=None if body.clip is None else body.clip.model_dump(exclude_none=True),
-        seed=body.seed,
+        **body.problem_options(),
     )
     deadline = time.monotonic() + settings.request_deadline_seconds
 
