@@ -75,7 +75,7 @@ def backward(
                 if not parent.needs_grad:
                     continue
                 if vjp is GETITEM_VJP and not create_graph:
-                    cotangents[parent] = _add_at_index(cotangents.get(parent), g, ctx, owned)
+                    cotangents[parent] = add_at_index(cotangents.get(parent), g, ctx, owned)
                     continue
                 contribution = vjp(g, ans, args, ctx)
                 shape = parent.value.shape
@@ -93,7 +93,7 @@ def backward(
     return results, cotangents
 
 
-def _add_at_index(previous: Any, g: Any, ctx: tuple, owned: set[int]) -> np.ndarray:
+def add_at_index(previous: Any, g: Any, ctx: tuple, owned: set[int]) -> np.ndarray:
     """Indexing's adjoint on a first-order pass: add g into one buffer per parent, in place.
 
     Picking the columns of a (N, d) batch would otherwise cost a full-size zeros array and a

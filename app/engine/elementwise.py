@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from app.engine.primitives import _NUMBERS, binary, unary
-from app.engine.tensor import ShapeError, Tensor, as_tensor, node, value_of
+from app.engine.tensor import REPLAYS, ShapeError, Tensor, as_tensor, node, value_of
 
 # --- arithmetic -------------------------------------------------------------------------------
 
@@ -87,6 +87,17 @@ def power(base: Any, exponent: Any) -> Any:
         return node(value, "power", (base,), _POWER_CONST_VJPS, exponent)
     return power_tensor(base, exponent)
 
+
+def _replay_power(traced: Tensor) -> Any:
+    if len(traced.parents) == 2:
+        return lambda args: np.power(args[0], args[1])
+    exponent = traced.ctx
+    if exponent == 2.0:
+        return lambda args: args[0] * args[0]
+    return lambda args: np.power(args[0], exponent)
+
+
+REPLAYS["power"] = _replay_power
 
 negative = unary("negative", np.negative, lambda g, ans, args, ctx: -g)
 

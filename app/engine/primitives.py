@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.tensor import ShapeError, Tensor, Vjp, node
+from app.engine.tensor import REPLAYS, ShapeError, Tensor, Vjp, node
 
 
 def unary(op: str, forward: Callable[[Any], Any], vjp: Vjp) -> Callable[[Any], Any]:
@@ -24,6 +24,7 @@ def unary(op: str, forward: Callable[[Any], Any], vjp: Vjp) -> Callable[[Any], A
 
     apply.__name__ = op
     apply.__qualname__ = op
+    REPLAYS[op] = lambda traced: lambda args: forward(args[0])
     return apply
 
 
@@ -69,9 +70,19 @@ def binary(
             return node(forward(a, b.value), op, (b,), vjps_b_only, ("by", float(a)))
         return apply(a, b)
 
+    def replay(traced: Tensor) -> Callable[[tuple], Any]:
+        """The forward for a traced node, with an inline number back in its place."""
+        number = traced.ctx
+        if len(traced.parents) == 2:
+            return lambda args: forward(args[0], args[1])
+        if type(number) is tuple:  # ("by", c): the number was on the left
+            return lambda args: forward(number[1], args[0])
+        return lambda args: forward(args[0], number)
+
     apply.__name__ = op
     apply.__qualname__ = op
     apply.reflected = reflected
+    REPLAYS[op] = replay
     return apply
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from app.engine.elementwise import exp
 from app.engine.shape import reshape
-from app.engine.tensor import Tensor, node, value_of
+from app.engine.tensor import REPLAYS, Tensor, node, value_of
 
 Axis = int | tuple[int, ...] | None
 
@@ -35,6 +35,9 @@ def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
 
 
 _BROADCAST_VJPS = (lambda g, ans, args, shape: sum_to_shape(g, shape),)
+REPLAYS["broadcast_to"] = lambda traced: (
+    lambda args, shape=traced.value.shape: np.broadcast_to(args[0], shape)
+)
 
 
 def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
@@ -68,6 +71,9 @@ def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
 
 
 _SUM_VJPS = (lambda g, ans, args, ctx: _restore(g, *ctx),)
+REPLAYS["sum"] = lambda traced: (
+    lambda args, ctx=traced.ctx: np.sum(args[0], axis=ctx[1], keepdims=ctx[2])
+)
 
 
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
@@ -103,6 +109,9 @@ def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     return node(value, "logsumexp", (x,), _LOGSUMEXP_VJPS, (x.shape, axis, keepdims))
 
 
+REPLAYS["logsumexp"] = lambda traced: (
+    lambda args, ctx=traced.ctx: logsumexp(args[0], axis=ctx[1], keepdims=ctx[2])
+)
 _LOGSUMEXP_VJPS = (
     lambda g, ans, args, ctx: _restore(g, *ctx) * exp(args[0] - _restore(ans, *ctx)),
 )

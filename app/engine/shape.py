@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.tensor import ShapeError, Tensor, as_tensor, node, value_of
+from app.engine.tensor import REPLAYS, ShapeError, Tensor, as_tensor, node, value_of
 
 
 def reshape(x: Any, *shape: Any) -> Any:
@@ -26,6 +26,9 @@ def reshape(x: Any, *shape: Any) -> Any:
 
 
 _RESHAPE_VJPS = (lambda g, ans, args, shape: reshape(g, shape),)
+REPLAYS["reshape"] = lambda traced: (
+    lambda args, shape=traced.value.shape: np.reshape(args[0], shape)
+)
 
 
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
@@ -42,6 +45,14 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
 
 
 _TRANSPOSE_VJPS = (lambda g, ans, args, inverse: transpose(g, inverse),)
+
+
+def _replay_transpose(traced: Tensor) -> Any:
+    axes = tuple(np.argsort(traced.ctx))  # ctx is the inverse permutation
+    return lambda args: np.transpose(args[0], axes)
+
+
+REPLAYS["transpose"] = _replay_transpose
 
 
 _BASIC_INDEX_TYPES = frozenset({int, slice, type(None), type(Ellipsis), np.int64})
@@ -69,6 +80,7 @@ def getitem(x: Any, index: Any) -> Any:
 
 
 _GETITEM_VJPS = (lambda g, ans, args, ctx: scatter(g, *ctx),)
+REPLAYS["getitem"] = lambda traced: lambda args, index=traced.ctx[0]: args[0][index]
 GETITEM_VJP = _GETITEM_VJPS[0]  # the backward pass adds first-order index gradients in place
 
 
@@ -121,6 +133,10 @@ def stack(parts: Sequence[Any], axis: int = 0) -> Any:
     return node(value, "stack", tensors, vjps, axis)
 
 
+REPLAYS["concatenate"] = lambda traced: lambda args, axis=traced.ctx: np.concatenate(args, axis)
+REPLAYS["stack"] = lambda traced: lambda args, axis=traced.ctx: np.stack(args, axis)
+
+
 def _slice_vjp(index: tuple) -> Any:
     return lambda g, ans, args, ctx: getitem(g, index)
 
@@ -158,6 +174,7 @@ def _matmul_vjp_b(g: Any, ans: Any, args: tuple, shapes: tuple) -> Any:
 
 
 _MATMUL_VJPS = (_matmul_vjp_a, _matmul_vjp_b)
+REPLAYS["matmul"] = lambda traced: lambda args: np.matmul(args[0], args[1])
 
 
 def matmul(a: Any, b: Any) -> Any:

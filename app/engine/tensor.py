@@ -18,13 +18,24 @@ import numpy as np
 Vjp = Callable[[Any, Any, tuple, Any], Any]
 
 
+# replay(args) -> the op's value recomputed from its inputs' raw values, for compiled programs.
+Replay = Callable[[tuple], Any]
+
+
 class _Recording(threading.local):
     """The tape of the transform running on this thread: every node in creation order."""
 
     tape: list | None = None
+    # Counts reads of a Tensor's value by user code (comparisons, float()); a compiled program
+    # cannot replay a graph whose shape or constants may depend on them.
+    value_reads: int = 0
 
 
 recording = _Recording()
+
+# op name -> make(traced node) -> Replay. Ops whose context depends on the data (where's
+# condition, clip's mask, max's winners) are left out, so graphs using them are never compiled.
+REPLAYS: dict[str, Callable[[Any], Replay]] = {}
 
 
 class ShapeError(ValueError):
@@ -74,6 +85,7 @@ class Tensor:
         return len(self.value)
 
     def __float__(self) -> float:
+        recording.value_reads += 1
         return float(self.value)
 
     def __repr__(self) -> str:
@@ -81,15 +93,19 @@ class Tensor:
 
     # Comparisons give plain boolean arrays: they are not differentiable.
     def __lt__(self, other: Any) -> np.ndarray:
+        recording.value_reads += 1
         return self.value < value_of(other)
 
     def __le__(self, other: Any) -> np.ndarray:
+        recording.value_reads += 1
         return self.value <= value_of(other)
 
     def __gt__(self, other: Any) -> np.ndarray:
+        recording.value_reads += 1
         return self.value > value_of(other)
 
     def __ge__(self, other: Any) -> np.ndarray:
+        recording.value_reads += 1
         return self.value >= value_of(other)
 
 

@@ -142,7 +142,9 @@ def broadcast_hyperparams(
 
     ``configs`` holds either one dict (shared by all R runs) or R dicts (one per run). Returns
     float/int hyper-parameters as float64 (R, 1), bools as bool (R, 1) and pairs (``betas``) as
-    float64 (R, 2). Unknown names and out-of-range values raise ValueError naming the field.
+    float64 (R, 2); a setting every run shares is one row, (1, 1) or (1, 2), because NumPy
+    broadcasts a single row over (R, d) far faster than an (R, 1) column. Unknown names and
+    out-of-range values raise ValueError naming the field.
     """
     if R < 1:
         raise ValueError(f"R: need at least one run, got {R}")
@@ -150,7 +152,12 @@ def broadcast_hyperparams(
         raise ValueError(f"configs: expected 1 or {R} hyper-parameter sets, got {len(configs)}")
     known = {hp.name for hp in opt.hyperparams}
     rows: list[dict[str, Any]] = []
+    checked: dict[tuple, dict[str, Any]] = {}  # a sweep repeats one config; validate it once
     for i, config in enumerate(configs):
+        key = _config_key(config)
+        if key is not None and key in checked:
+            rows.append(checked[key])
+            continue
         where = f"runs[{i}]." if len(configs) > 1 else ""
         unknown = sorted(set(config) - known)
         if unknown:
@@ -158,40 +165,63 @@ def broadcast_hyperparams(
                 f"{where}{unknown[0]}: unknown hyper-parameter for {opt.name!r}; "
                 f"expected one of {sorted(known)}"
             )
-        rows.append(
-            {
-                hp.name: validate_value(hp, config.get(hp.name, hp.default), where)
-                for hp in opt.hyperparams
-            }
-        )
-    if len(rows) == 1:
-        rows = rows * R
+        row = {
+            hp.name: validate_value(hp, config.get(hp.name, hp.default), where)
+            for hp in opt.hyperparams
+        }
+        rows.append(row)
+        if key is not None:
+            checked[key] = row
     out: dict[str, Array] = {}
     for hp in opt.hyperparams:
         values = [row[hp.name] for row in rows]
+        if all(v == values[0] for v in values):
+            values = values[:1]
+        n = len(values) if len(values) == 1 else R
         if hp.kind == "bool":
-            out[hp.name] = np.array(values, dtype=bool).reshape(R, 1)
+            out[hp.name] = np.array(values, dtype=bool).reshape(n, 1)
         elif hp.kind == "pair":
-            out[hp.name] = np.array(values, dtype=np.float64).reshape(R, 2)
+            out[hp.name] = np.array(values, dtype=np.float64).reshape(n, 2)
         else:
-            out[hp.name] = np.array(values, dtype=np.float64).reshape(R, 1)
+            out[hp.name] = np.array(values, dtype=np.float64).reshape(n, 1)
     if opt.check_fn is not None:
         opt.check_fn(out)
     return out
 
 
+def _config_key(config: Mapping[str, Any]) -> tuple | None:
+    """A hashable key for a config of plain values, or None when one is not hashable.
+
+    Types are part of the key: True == 1, yet only one of them is a valid flag.
+    """
+    try:
+        key = tuple(
+            sorted((k, type(v), tuple(v) if isinstance(v, list) else v) for k, v in config.items())
+        )
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 # ---- numeric helpers shared by the optimizer families ----
 
 
-def as_column(value: Any) -> Array:
-    """A hyper-parameter as an array broadcastable against (R, d)."""
+def as_column(value: Any) -> Array | float:
+    """A hyper-parameter broadcastable against (R, d): a Python float when every run shares it
+    (the cheapest operand NumPy has, and torch's own arithmetic), else an (R, 1) column."""
     arr = np.asarray(value)
+    if arr.size == 1:
+        return float(arr.reshape(()))
     return arr.reshape(-1, 1) if arr.ndim == 1 else arr
 
 
 def flag(value: Any) -> Array:
-    """A boolean hyper-parameter as a bool array broadcastable against (R, d)."""
-    return as_column(np.asarray(value, dtype=bool))
+    """A boolean hyper-parameter broadcastable against (R, d); a NumPy bool when shared."""
+    arr = np.asarray(value, dtype=bool)
+    if arr.size == 1:
+        return arr.reshape(())[()]
+    return arr.reshape(-1, 1) if arr.ndim == 1 else arr
 
 
 def betas(hp: HyperParams) -> tuple[Array | float, Array | float]:
@@ -199,17 +229,22 @@ def betas(hp: HyperParams) -> tuple[Array | float, Array | float]:
     cheaper), else (R, 1) columns from the (R, 2) array."""
     pair = np.asarray(hp["betas"], dtype=np.float64)
     pair = pair.reshape(1, 2) if pair.ndim == 1 else pair
-    if (pair == pair[0]).all():
+    if len(pair) == 1 or (pair == pair[0]).all():
         return float(pair[0, 0]), float(pair[0, 1])
     return pair[:, 0:1], pair[:, 1:2]
 
 
-def lerp(start: Array, end: Array, weight: Array) -> Array:
+def lerp(start: Array, end: Array, weight: Array | float) -> Array:
     """torch.lerp's formula (ATen Lerp.h), which picks the better-conditioned form by weight."""
     diff = end - start
-    small = np.abs(weight) < 0.5
+    if type(weight) is float:
+        if abs(weight) < 0.5:
+            diff *= weight
+            diff += start
+            return diff
+        return end - diff * (1.0 - weight)
     # Checked on the (R, 1) column first: the common batch takes one branch for every run.
-    if np.all(small):
+    if np.all(np.abs(weight) < 0.5):
         return start + weight * diff
     weight = np.broadcast_to(weight, np.broadcast_shapes(np.shape(weight), np.shape(start)))
     return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1.0 - weight))
@@ -218,6 +253,8 @@ def lerp(start: Array, end: Array, weight: Array) -> Array:
 def add_weight_decay(grads: Array, params: Array, weight_decay: Array) -> Array:
     """Coupled (L2) weight decay, grad + wd * param; skipped where wd == 0 as torch does."""
     wd = as_column(weight_decay)
+    if type(wd) is float:
+        return grads if wd == 0 else grads + wd * params
     decays = wd != 0
     if not decays.any():
         return grads
@@ -228,6 +265,8 @@ def add_weight_decay(grads: Array, params: Array, weight_decay: Array) -> Array:
 
 def power_of_step(base: Array, step: int) -> Array | float:
     """base ** step per run; a base shared by all runs is raised as a float, as torch does."""
+    if type(base) is float:
+        return base**step
     flat = np.ravel(base)
     if np.all(flat == flat[0]):
         return float(flat[0]) ** step

@@ -94,7 +94,7 @@ def newton_direction(hessians: Array, grads: Array, damping: Array) -> tuple[Arr
     h = np.asarray(hessians, dtype=np.float64)
     if h.shape != (R, d, d):
         raise ValueError(f"hessians: expected shape {(R, d, d)}, got {h.shape}")
-    h = 0.5 * (h + np.swapaxes(h, 1, 2)) + as_column(damping)[..., None] * np.eye(d)
+    h = 0.5 * (h + np.swapaxes(h, 1, 2)) + np.reshape(damping, (-1, 1, 1)) * np.eye(d)
     finite = np.isfinite(h).all(axis=(1, 2)) & np.isfinite(grads).all(axis=1)
     direction = np.full((R, d), np.nan)
     modified = ~finite

@@ -33,17 +33,17 @@ def _update(
     grad = add_weight_decay(grads, params, hp["weight_decay"])
     uses_momentum = momentum != 0
     lr = as_column(hp["lr"])
-    if not uses_momentum.any():
+    if not np.any(uses_momentum):
         # Plain gradient descent for every run: the all-zero buffer stays as it is.
         return params - lr * grad, {"momentum_buffer": state["momentum_buffer"]}
     # torch starts the buffer AT the first gradient (no dampening on step 1).
     buf = grad if step == 1 else momentum * state["momentum_buffer"] + (1.0 - dampening) * grad
     # Runs without momentum keep an all-zero buffer, as torch keeps none.
-    if not uses_momentum.all():
+    if not np.all(uses_momentum):
         buf = np.where(uses_momentum, buf, 0.0)
     nesterov = flag(hp["nesterov"])
     direction = np.where(nesterov, grad + momentum * buf, buf) if nesterov.any() else buf
-    if not uses_momentum.all():
+    if not np.all(uses_momentum):
         direction = np.where(uses_momentum, direction, grad)
     return params - lr * direction, {"momentum_buffer": buf}
 

@@ -7,25 +7,28 @@ runs still going are evaluated and updated.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 
 from app.engine import batch_hessian, batch_value_and_grad
+from app.engine.compiled import compiled_batch_value_and_grad
 from app.optim import clip_gradients, lr_at
-from app.runs.problem import RunProblem
+from app.runs.problem import OptimizerGroup, RunProblem
 from app.runs.status import DIVERGENCE_LIMIT, RunStatus
 
 STATUSES = tuple(RunStatus)
 _RUNNING, _CONVERGED, _MAX_STEPS, _DIVERGED, _STOPPED = (STATUSES.index(s) for s in STATUSES)
 
 
-@dataclass(frozen=True)
-class Step:
-    """Every run's state at params[index]; arrays are fresh each step and never mutated."""
+class Step(NamedTuple):
+    """Every run's state at params[index]. Its arrays are never changed once it is handed out;
+    consecutive Steps may share an array that did not change (a status, a learning rate)."""
 
     index: int
     params: np.ndarray  # (R, d)
@@ -66,6 +69,8 @@ class Simulation:
 
     def __post_init__(self) -> None:
         self.outcomes = [RunOutcome() for _ in self.problem.runs]
+        self._zeros: tuple[np.ndarray, np.ndarray] | None = None
+        self._lr_cache: tuple[np.ndarray, np.ndarray] | None = None
 
     def __iter__(self) -> Iterator[Step]:
         problem = self.problem
@@ -80,51 +85,57 @@ class Simulation:
             for g, rows in zip(groups, group_rows, strict=True)
         ]
         needs_hessian = any(g.optimizer.needs_hessian for g in groups)
+        stochastic = objective.batch_size is not None and objective.n_samples is not None
+        # Same-shaped batches every step: trace the loss once, then replay it (app.engine.compiled).
+        value_and_grad = compiled_batch_value_and_grad(objective.loss)
         rng = np.random.default_rng(problem.seed)
         status = np.full(runs, _RUNNING)
         loss = np.full(runs, np.nan)
         grad = np.full((runs, dim), np.nan)
         hessians = None
+        live: slice | np.ndarray = slice(None)  # the rows still running, as an index
         for k in range(problem.steps + 1):
-            running = status == _RUNNING
-            live = slice(None) if running.all() else np.flatnonzero(running)
             if self._interrupted():
                 status = status.copy()  # the Steps already handed out keep their statuses
-                self._finish(status, np.flatnonzero(running), k, _STOPPED, self._stop_reason(k))
+                running = np.flatnonzero(status == _RUNNING)
+                self._finish(status, running, k, _STOPPED, self._stop_reason(k))
                 return
-            batch = _sample_batches(rng, objective, int(running.sum()))
-            loss_of_batch = partial(objective.loss, batch=batch)
+            points = params[live]
+            loss_fn = objective.loss
+            if stochastic:
+                loss_fn = partial(loss_fn, batch=_sample_batches(rng, objective, len(points)))
             with np.errstate(all="ignore"):
                 if needs_hessian:
-                    values, grads, hess = batch_hessian(loss_of_batch, params[live])
+                    values, grads, hess = batch_hessian(loss_fn, points)
                     hessians = (
                         np.full((runs, dim, dim), np.nan) if hessians is None else hessians.copy()
                     )
                     hessians[live] = hess
+                elif stochastic:
+                    values, grads = batch_value_and_grad(loss_fn, points)
                 else:
-                    values, grads = batch_value_and_grad(loss_of_batch, params[live])
-            loss, grad, status = loss.copy(), grad.copy(), status.copy()
-            finite = np.isfinite(values)
-            loss[live] = values if finite.all() else np.where(finite, values, np.nan)
-            grad[live] = grads
-            self._judge(status, live, k, params[live], values, finite, grads)
-            lr = np.zeros(runs)
-            clipped = np.zeros(runs, dtype=bool)
-            next_params, next_states = params, states
-            still_running = status == _RUNNING
-            if k < problem.steps and still_running.any():
-                next_params, next_states = self._update(
-                    groups,
-                    group_rows,
-                    states,
-                    params,
-                    grad,
-                    hessians,
-                    still_running,
-                    k + 1,
-                    lr,
-                    clipped,
-                )
+                    values, grads = value_and_grad(points)
+                finite = None  # computed only when the batch test below sees a non-finite loss
+                if not math.isfinite(values @ values):
+                    finite = np.isfinite(values)
+                    values = np.where(finite, values, np.nan)
+                # The engine's arrays are fresh, so a full batch keeps them without a copy.
+                if isinstance(live, slice):
+                    loss, grad = values, grads
+                else:
+                    loss, grad = loss.copy(), grad.copy()
+                    loss[live], grad[live] = values, grads
+                judged = self._judge(status, live, k, points, values, finite, grads)
+                if judged is not status:
+                    status = judged
+                    running = status == _RUNNING
+                    live = slice(None) if running.all() else np.flatnonzero(running)
+                next_params, next_states = params, states
+                lr, clipped = self._no_update(runs)
+                if k < problem.steps and _any_left(live):
+                    next_params, next_states, lr, clipped = self._update(
+                        groups, group_rows, states, params, grad, hessians, status, k + 1
+                    )
             yield Step(
                 k,
                 params,
@@ -135,7 +146,7 @@ class Simulation:
                 lr,
                 tuple(zip((g.rows for g in groups), states, strict=True)),
             )
-            if not still_running.any():
+            if not _any_left(live):
                 return
             params, states = next_params, next_states
 
@@ -148,35 +159,40 @@ class Simulation:
         k: int,
         params: np.ndarray,
         values: np.ndarray,
-        finite: np.ndarray,
+        finite: np.ndarray | None,
         grads: np.ndarray,
-    ) -> None:
-        """Settle the runs that diverged, met a stop rule, or used up the budget at step k."""
-        runs_of = np.flatnonzero if isinstance(live, slice) else live.__getitem__
-        with np.errstate(invalid="ignore"):
-            # One whole-batch test first: on the common step nothing diverged.
-            healthy = (
-                finite.all()
-                and np.abs(grads).max() < np.inf
-                and np.abs(params).max() <= DIVERGENCE_LIMIT
-            )
-            if healthy:
-                ok = np.ones(len(values), dtype=bool)
-            else:
-                # max propagates NaN, and NaN compares false: non-finite rows count as bad.
-                bad_param = ~(np.abs(params).max(axis=1) <= DIVERGENCE_LIMIT)
-                bad_loss = ~finite
-                bad_grad = ~(np.abs(grads).max(axis=1) < np.inf)
-                for mask, what in (
-                    (bad_param, f"a parameter became non-finite or passed {DIVERGENCE_LIMIT:g}"),
-                    (bad_loss & ~bad_param, "the loss became non-finite"),
-                    (bad_grad & ~bad_loss & ~bad_param, "the gradient became non-finite"),
-                ):
-                    self._finish(
-                        status, runs_of(mask), k, _DIVERGED, f"diverged at step {k}: {what}"
-                    )
-                ok = ~(bad_loss | bad_grad | bad_param)
+    ) -> np.ndarray:
+        """Settle the runs that diverged, met a stop rule, or used up the budget at step k.
+
+        finite is None when every loss is finite. Returns status itself when no run ended,
+        else an updated copy (consecutive Steps share an unchanged status).
+        """
         stop = self.problem.stop
+        rules = stop.loss_below is not None or stop.grad_norm_below is not None
+        last = k == self.problem.steps
+        if finite is None and _healthy(params, grads):
+            if not (rules or last):
+                return status
+            bad = None
+        else:
+            # max propagates NaN, and NaN compares false: non-finite rows count as bad.
+            bad_param = ~(np.abs(params).max(axis=1, initial=0.0) <= DIVERGENCE_LIMIT)
+            bad_loss = np.zeros(len(values), dtype=bool) if finite is None else ~finite
+            bad_grad = ~(np.abs(grads).max(axis=1, initial=0.0) < np.inf)
+            bad = bad_param | bad_loss | bad_grad
+            if not (bad.any() or rules or last):
+                return status  # the batch test was a false alarm (a sum overflowed)
+        status = status.copy()
+        runs_of = np.flatnonzero if isinstance(live, slice) else live.__getitem__
+        ok = np.ones(len(values), dtype=bool)
+        if bad is not None:
+            for mask, what in (
+                (bad_param, f"a parameter became non-finite or passed {DIVERGENCE_LIMIT:g}"),
+                (bad_loss & ~bad_param, "the loss became non-finite"),
+                (bad_grad & ~bad_loss & ~bad_param, "the gradient became non-finite"),
+            ):
+                self._finish(status, runs_of(mask), k, _DIVERGED, f"diverged at step {k}: {what}")
+            ok = ~bad
         if stop.loss_below is not None:
             hit = ok & (values < stop.loss_below)
             message = f"converged at step {k}: loss < {stop.loss_below:g}"
@@ -187,33 +203,45 @@ class Simulation:
             message = f"converged at step {k}: gradient norm < {stop.grad_norm_below:g}"
             self._finish(status, runs_of(hit), k, _CONVERGED, message, "grad_norm_below")
             ok &= ~hit
-        if k == self.problem.steps:
+        if last:
             self._finish(status, runs_of(ok), k, _MAX_STEPS, f"took all {k} steps")
+        return status
 
-    def _update(
-        self, groups, group_rows, states, params, grad, hessians, running, step, lr, clipped
-    ):
-        """One optimizer update for the runs still going; finished rows keep their values."""
+    def _no_update(self, runs: int) -> tuple[np.ndarray, np.ndarray]:
+        """The lr and clipped rows of a step no update leaves: zeros, shared between Steps."""
+        if self._zeros is None or len(self._zeros[0]) != runs:
+            self._zeros = (np.zeros(runs), np.zeros(runs, dtype=bool))
+        return self._zeros
+
+    def _update(self, groups, group_rows, states, params, grad, hessians, status, step):
+        """One optimizer update for the runs still going; finished rows keep their values.
+
+        Returns the next params and states, and each run's lr and clipped flag for this update.
+        """
+        running = status == _RUNNING
+        runs = len(params)
+        problem = self.problem
+        if len(groups) == 1 and problem.clip is None and running.all():
+            # The common case: one optimizer moving every run, so no row bookkeeping at all.
+            group = groups[0]
+            hp = self._hyperparams_at(group, step)
+            new_params, new_state = group.optimizer.update_fn(
+                params, grad, states[0], hp, step, hessians
+            )
+            return new_params, [new_state], self._lr_rows(hp["lr"], runs), self._no_update(runs)[1]
         next_params = params.copy()
         next_states = []
-        problem = self.problem
+        lr = np.zeros(runs)
+        clipped = np.zeros(runs, dtype=bool)
         for group, rows, state in zip(groups, group_rows, states, strict=True):
             going = running[rows]
             grads, was_clipped = grad[rows], None
             if problem.clip is not None:
                 grads, was_clipped = clip_gradients(grads, problem.clip)
-            hp = group.hyperparams
-            if problem.schedule["name"] != "constant":
-                hp = {**hp, "lr": lr_at(problem.schedule, hp["lr"], step)}
-            with np.errstate(all="ignore"):
-                new_params, new_state = group.optimizer.update(
-                    params[rows],
-                    grads,
-                    state,
-                    hp,
-                    step,
-                    None if hessians is None else hessians[rows],
-                )
+            hp = self._hyperparams_at(group, step)
+            new_params, new_state = group.optimizer.update_fn(
+                params[rows], grads, state, hp, step, None if hessians is None else hessians[rows]
+            )
             if not going.all():
                 keep = going[:, None]
                 new_params = np.where(keep, new_params, params[rows])
@@ -224,9 +252,23 @@ class Simulation:
             if was_clipped is not None:
                 counted = was_clipped & going
                 clipped[rows] = counted
-                for run in np.arange(len(params))[rows][counted]:
+                for run in np.arange(runs)[rows][counted]:
                     self.outcomes[run].clipped_steps += 1
-        return next_params, next_states
+        return next_params, next_states, lr, clipped
+
+    def _hyperparams_at(self, group: OptimizerGroup, step: int) -> dict[str, np.ndarray]:
+        """The group's settings for this update, its lr set by the schedule."""
+        schedule = self.problem.schedule
+        if schedule["name"] == "constant":
+            return group.hyperparams
+        return {**group.hyperparams, "lr": lr_at(schedule, group.hyperparams["lr"], step)}
+
+    def _lr_rows(self, lr: np.ndarray, runs: int) -> np.ndarray:
+        """lr as one value per run, reused while it stays the same (a constant schedule)."""
+        cached = self._lr_cache
+        if cached is None or cached[0] is not lr:
+            self._lr_cache = cached = (lr, np.broadcast_to(lr.reshape(-1), (runs,)).copy())
+        return cached[1]
 
     def _finish(
         self,
@@ -260,6 +302,23 @@ class Simulation:
 def simulate(problem: RunProblem, **options: object) -> Simulation:
     """A Simulation of problem; iterate it for the steps."""
     return Simulation(problem, **options)
+
+
+def _healthy(params: np.ndarray, grads: np.ndarray) -> bool:
+    """One whole-batch test that no gradient is non-finite and no parameter passed the limit.
+
+    Dot products are the cheapest full passes NumPy has; NaN and inf survive them. They can
+    only raise a false alarm (a sum of squares overflowing), which the row-by-row test clears.
+    """
+    flat_grads, flat_params = grads.reshape(-1), params.reshape(-1)
+    return math.isfinite(flat_grads @ flat_grads) and (
+        flat_params @ flat_params <= DIVERGENCE_LIMIT**2
+    )
+
+
+def _any_left(live: slice | np.ndarray) -> bool:
+    """Whether any run is still going; live is the full slice exactly while all of them are."""
+    return isinstance(live, slice) or len(live) > 0
 
 
 def _sample_batches(rng: np.random.Generator, objective, runs: int) -> np.ndarray | None:

@@ -65,9 +65,23 @@ def test_broadcast_fills_defaults_and_shapes_per_run() -> None:
     assert hp["lr"].dtype == np.float64
     assert hp["amsgrad"].dtype == bool and hp["amsgrad"].shape == (2, 1)
     np.testing.assert_array_equal(hp["amsgrad"], [[False], [True]])
-    np.testing.assert_array_equal(hp["betas"], [[0.9, 0.999], [0.9, 0.999]])
+    # a setting every run shares is one row: it broadcasts over (R, d) without a slow column
+    np.testing.assert_array_equal(hp["betas"], [[0.9, 0.999]])
     shared = broadcast_hyperparams(OPTIMIZERS["sgd"], [{"lr": 0.5}], 1000)
-    assert shared["lr"].shape == (1000, 1) and (shared["lr"] == 0.5).all()
+    assert shared["lr"].shape == (1, 1) and shared["lr"][0, 0] == 0.5
+    same = broadcast_hyperparams(OPTIMIZERS["sgd"], [{"lr": 0.5}] * 3 + [{"lr": 0.25}], 4)
+    np.testing.assert_array_equal(same["lr"], [[0.5], [0.5], [0.5], [0.25]])
+    assert same["momentum"].shape == (1, 1)
+
+
+def test_broadcast_validates_each_repeated_config() -> None:
+    """Configs validated once per distinct value must still reject a 1 posing as True."""
+    with pytest.raises(ValueError, match=r"runs\[1\]\.nesterov"):
+        broadcast_hyperparams(
+            OPTIMIZERS["sgd"],
+            [{"momentum": 0.9, "nesterov": True}, {"momentum": 0.9, "nesterov": 1}],
+            2,
+        )
 
 
 @pytest.mark.parametrize(

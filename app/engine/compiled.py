@@ -1,0 +1,180 @@
+"""Compiled value-and-gradient: trace a batch function once per input shape, then replay it.
+
+A run loop calls the same loss on same-shaped batches thousands of times. The first call records
+the graph as usual; later calls replay its forward and backward passes as flat lists of NumPy
+calls over numbered slots, with no Tensor, node or dictionary per op. A replay performs the same
+NumPy operations in the same order as the eager pass, so results are identical bit for bit.
+
+A graph is replayed only when nothing in it can depend on the data: every op has a registered
+replay (where, clip and max are left out because their context holds data), and the traced
+function never read a Tensor's value itself (a comparison or float() could have steered it).
+Anything else falls back to the eager engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from app.engine.autodiff import batch_value_and_grad
+from app.engine.backward import add_at_index, backward
+from app.engine.reductions import sum_to_shape
+from app.engine.shape import GETITEM_VJP
+from app.engine.tensor import REPLAYS, Replay, Tensor, Vjp, recording
+
+BatchValueAndGrad = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+class Program:
+    """One traced graph as forward and backward instruction lists over numbered slots.
+
+    Slot 0 holds the input points; then one slot per traced node, then the constants.
+    """
+
+    __slots__ = ("backward_plan", "constants", "ctxs", "forward_plan", "n_slots", "root")
+
+    def __init__(
+        self,
+        forward_plan: list[tuple[int, Replay, tuple[int, ...]]],
+        backward_plan: list[tuple[int, tuple[tuple[int, Vjp, tuple[int, ...]], ...]]],
+        ctxs: list[Any],
+        constants: dict[int, np.ndarray],
+        n_slots: int,
+        root: int,
+    ) -> None:
+        self.forward_plan = forward_plan
+        self.backward_plan = backward_plan
+        self.ctxs = ctxs
+        self.constants = constants
+        self.n_slots = n_slots
+        self.root = root
+
+    def __call__(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        values: list[Any] = [None] * self.n_slots
+        args_of: list[tuple | None] = [None] * self.n_slots
+        values[0] = points
+        for slot, constant in self.constants.items():
+            values[slot] = constant
+        for out, replay, arg_slots in self.forward_plan:
+            args = tuple([values[i] for i in arg_slots])
+            args_of[out] = args
+            values[out] = replay(args)
+        root = values[self.root]
+        # The same walk as backward(): reversed creation order, parents in order, so the
+        # contributions are added in the same order as the eager pass adds them.
+        cotangents: list[Any] = [None] * self.n_slots
+        cotangents[self.root] = np.ones(root.shape)
+        owned: set[int] = set()
+        ctxs = self.ctxs
+        for out, parents in self.backward_plan:
+            g = cotangents[out]
+            if g is None:
+                continue
+            if owned:
+                owned.discard(id(g))
+            args, ans, ctx = args_of[out], values[out], ctxs[out]
+            for slot, vjp, shape in parents:
+                if vjp is GETITEM_VJP:
+                    cotangents[slot] = add_at_index(cotangents[slot], g, ctx, owned)
+                    continue
+                contribution = vjp(g, ans, args, ctx)
+                if contribution.shape != shape:
+                    contribution = sum_to_shape(contribution, shape)
+                previous = cotangents[slot]
+                cotangents[slot] = contribution if previous is None else previous + contribution
+        grads = cotangents[0]
+        return root, np.zeros_like(points) if grads is None else grads
+
+
+def compile_program(tape: list[Tensor], variable: Tensor, root: Any) -> Program | None:
+    """The Program replaying tape (recorded from variable to root), or None if it cannot."""
+    if type(root) is not Tensor or not root.needs_grad:
+        return None
+    slot_of = {id(variable): 0}
+    forward_plan = []
+    ctxs: list[Any] = [None]
+    for traced in tape:
+        if not traced.needs_grad:
+            continue  # independent of the points: its value is a constant of the program
+        make = REPLAYS.get(traced.op)
+        if make is None:
+            return None
+        slot_of[id(traced)] = len(ctxs)
+        ctxs.append(traced.ctx)
+        forward_plan.append((len(ctxs) - 1, make(traced), ()))
+    if id(root) not in slot_of:
+        return None
+    constants: dict[int, np.ndarray] = {}
+    constant_slot: dict[int, int] = {}
+    n_slots = len(ctxs)
+    backward_plan = []
+    nodes = {slot_of[id(t)]: t for t in tape if id(t) in slot_of}
+    for i, (out, replay, _) in enumerate(forward_plan):
+        arg_slots = []
+        for parent in nodes[out].parents:
+            key = id(parent)
+            if key in slot_of:
+                arg_slots.append(slot_of[key])
+                continue
+            if key not in constant_slot:
+                constant_slot[key] = n_slots
+                constants[n_slots] = parent.value
+                n_slots += 1
+            arg_slots.append(constant_slot[key])
+        forward_plan[i] = (out, replay, tuple(arg_slots))
+    for out, _, arg_slots in reversed(forward_plan):
+        traced = nodes[out]
+        parents = tuple(
+            (slot, vjp, parent.value.shape)
+            for slot, vjp, parent in zip(arg_slots, traced.vjps, traced.parents, strict=True)
+            if parent.needs_grad
+        )
+        if parents:
+            backward_plan.append((out, parents))
+    ctxs.extend([None] * (n_slots - len(ctxs)))
+    return Program(forward_plan, backward_plan, ctxs, constants, n_slots, slot_of[id(root)])
+
+
+def compiled_batch_value_and_grad(f: Callable[[Tensor], Any]) -> BatchValueAndGrad:
+    """batch_value_and_grad(f, points) that replays f's graph for every later same-shaped batch.
+
+    Each input shape is traced on its first call, whose result comes from the eager pass.
+    """
+    programs: dict[tuple[int, ...], Program | None] = {}
+
+    def value_and_grad(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        points = np.asarray(points, dtype=np.float64)
+        program = programs.get(points.shape, _UNTRACED)
+        if program is not _UNTRACED and program is not None:
+            return program(points)
+        if program is None or recording.tape is not None:
+            return batch_value_and_grad(f, points)
+        values, grads, programs[points.shape] = _trace(f, points)
+        return values, grads
+
+    value_and_grad.programs = programs  # type: ignore[attr-defined]  (for tests: what compiled)
+    return value_and_grad
+
+
+_UNTRACED: Any = object()
+
+
+def _trace(
+    f: Callable[[Tensor], Any], points: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, Program | None]:
+    """One eager value-and-gradient of f at points, and the Program that replays it."""
+    variable = Tensor(points, needs_grad=True)
+    tape: list[Tensor] = []
+    reads = recording.value_reads
+    recording.tape = tape
+    try:
+        root = f(variable)
+    finally:
+        recording.tape = None
+    steered = recording.value_reads != reads
+    program = None if steered else compile_program(tape, variable, root)
+    values = root if type(root) is Tensor else Tensor(root)
+    (grads,), _ = backward(values, [variable], tape=tape)
+    return values.value, grads, program
