@@ -58,7 +58,12 @@ class Program:
         for slot, constant in self.constants.items():
             values[slot] = constant
         for out, replay, arg_slots in self.forward_plan:
-            args = tuple([values[i] for i in arg_slots])
+            if len(arg_slots) == 1:  # unrolled for the one- and two-input ops of most graphs
+                args = (values[arg_slots[0]],)
+            elif len(arg_slots) == 2:
+                args = (values[arg_slots[0]], values[arg_slots[1]])
+            else:
+                args = tuple([values[i] for i in arg_slots])
             args_of[out] = args
             values[out] = replay(args)
         root = values[self.root]

@@ -6,7 +6,7 @@ See app/optim/base.py for the array conventions. ``OPTIMIZERS`` maps each name t
 
 from app.optim.adam import ADAM, ADAMAX, ADAMW, NADAM
 from app.optim.adaptive import ADADELTA, ADAGRAD, RMSPROP
-from app.optim.base import HyperParam, OptimizerDef, broadcast_hyperparams
+from app.optim.base import HyperParam, OptimizerDef, broadcast_hyperparams, shared_as_scalars
 from app.optim.beyond_torch import LION, NEWTON, SIGNSGD
 from app.optim.clipping import CLIP_MODES, clip_gradients
 from app.optim.schedules import SCHEDULES, ScheduleDef, lr_at, resolve_schedule
@@ -28,4 +28,5 @@ __all__ = [
     "clip_gradients",
     "lr_at",
     "resolve_schedule",
+    "shared_as_scalars",
 ]

@@ -11,6 +11,7 @@ from app.optim.base import (
     OptimizerDef,
     State,
     add_weight_decay,
+    any_run,
     as_column,
     betas,
     flag,
@@ -82,7 +83,7 @@ def _adam_step(
     step_size = lr / (1.0 - power_of_step(beta1, step))
     bias_correction2_sqrt = (1.0 - power_of_step(beta2, step)) ** 0.5
     # max_exp_avg_sq only exists in torch with amsgrad; elsewhere it stays 0.
-    if amsgrad.any():
+    if any_run(amsgrad):
         max_sq = np.where(amsgrad, np.maximum(state["max_exp_avg_sq"], exp_avg_sq), 0.0)
         second = np.where(amsgrad, max_sq, exp_avg_sq)
     else:

@@ -207,27 +207,59 @@ def _config_key(config: Mapping[str, Any]) -> tuple | None:
 # ---- numeric helpers shared by the optimizer families ----
 
 
+def shared_as_scalars(hp: HyperParams) -> dict[str, Any]:
+    """hp with every setting the runs share as a Python scalar (a float, bool or pair of floats).
+
+    Optimizers take either form. A run loop converts once, so each step's arithmetic broadcasts
+    plain numbers (NumPy's cheapest operand, and torch's own float arithmetic).
+    """
+    out: dict[str, Any] = {}
+    for name, value in hp.items():
+        arr = np.asarray(value)
+        if arr.ndim != 2 or len(arr) != 1:
+            out[name] = value
+        elif arr.dtype == bool:
+            out[name] = bool(arr[0, 0])
+        elif arr.shape[1] == 2:
+            out[name] = (float(arr[0, 0]), float(arr[0, 1]))
+        else:
+            out[name] = float(arr[0, 0])
+    return out
+
+
 def as_column(value: Any) -> Array | float:
     """A hyper-parameter broadcastable against (R, d): a Python float when every run shares it
     (the cheapest operand NumPy has, and torch's own arithmetic), else an (R, 1) column."""
+    if type(value) is float:
+        return value
     arr = np.asarray(value)
     if arr.size == 1:
         return float(arr.reshape(()))
     return arr.reshape(-1, 1) if arr.ndim == 1 else arr
 
 
-def flag(value: Any) -> Array:
-    """A boolean hyper-parameter broadcastable against (R, d); a NumPy bool when shared."""
+def flag(value: Any) -> Array | bool:
+    """A boolean hyper-parameter broadcastable against (R, d); a Python bool when shared."""
+    if type(value) is bool:
+        return value
     arr = np.asarray(value, dtype=bool)
     if arr.size == 1:
-        return arr.reshape(())[()]
+        return bool(arr.reshape(()))
     return arr.reshape(-1, 1) if arr.ndim == 1 else arr
+
+
+def any_run(value: Array | bool) -> bool:
+    """Whether a flag (or a per-run mask) is set for any run."""
+    return value if type(value) is bool else bool(np.any(value))
 
 
 def betas(hp: HyperParams) -> tuple[Array | float, Array | float]:
     """(beta1, beta2): Python floats when every run shares them (torch's own arithmetic, and
     cheaper), else (R, 1) columns from the (R, 2) array."""
-    pair = np.asarray(hp["betas"], dtype=np.float64)
+    pair = hp["betas"]
+    if type(pair) is tuple:
+        return pair
+    pair = np.asarray(pair, dtype=np.float64)
     pair = pair.reshape(1, 2) if pair.ndim == 1 else pair
     if len(pair) == 1 or (pair == pair[0]).all():
         return float(pair[0, 0]), float(pair[0, 1])

@@ -11,6 +11,7 @@ from app.optim.base import (
     OptimizerDef,
     State,
     add_weight_decay,
+    any_run,
     as_column,
     flag,
 )
@@ -42,7 +43,7 @@ def _update(
     if not np.all(uses_momentum):
         buf = np.where(uses_momentum, buf, 0.0)
     nesterov = flag(hp["nesterov"])
-    direction = np.where(nesterov, grad + momentum * buf, buf) if nesterov.any() else buf
+    direction = np.where(nesterov, grad + momentum * buf, buf) if any_run(nesterov) else buf
     if not np.all(uses_momentum):
         direction = np.where(uses_momentum, direction, grad)
     return params - lr * direction, {"momentum_buffer": buf}

@@ -12,14 +12,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from app.engine import batch_hessian, batch_value_and_grad
 from app.engine.compiled import compiled_batch_value_and_grad
-from app.optim import clip_gradients, lr_at
-from app.runs.problem import OptimizerGroup, RunProblem
+from app.optim import clip_gradients, lr_at, shared_as_scalars
+from app.runs.problem import RunProblem
 from app.runs.status import DIVERGENCE_LIMIT, RunStatus
 
 STATUSES = tuple(RunStatus)
@@ -84,6 +84,7 @@ class Simulation:
             g.optimizer.init(params[rows], g.hyperparams)
             for g, rows in zip(groups, group_rows, strict=True)
         ]
+        settings = [shared_as_scalars(g.hyperparams) for g in groups]
         needs_hessian = any(g.optimizer.needs_hessian for g in groups)
         stochastic = objective.batch_size is not None and objective.n_samples is not None
         # Same-shaped batches every step: trace the loss once, then replay it (app.engine.compiled).
@@ -134,7 +135,7 @@ class Simulation:
                 lr, clipped = self._no_update(runs)
                 if k < problem.steps and _any_left(live):
                     next_params, next_states, lr, clipped = self._update(
-                        groups, group_rows, states, params, grad, hessians, status, k + 1
+                        groups, settings, group_rows, states, params, grad, hessians, status, k + 1
                     )
             yield Step(
                 k,
@@ -213,7 +214,7 @@ class Simulation:
             self._zeros = (np.zeros(runs), np.zeros(runs, dtype=bool))
         return self._zeros
 
-    def _update(self, groups, group_rows, states, params, grad, hessians, status, step):
+    def _update(self, groups, settings, group_rows, states, params, grad, hessians, status, step):
         """One optimizer update for the runs still going; finished rows keep their values.
 
         Returns the next params and states, and each run's lr and clipped flag for this update.
@@ -224,7 +225,7 @@ class Simulation:
         if len(groups) == 1 and problem.clip is None and running.all():
             # The common case: one optimizer moving every run, so no row bookkeeping at all.
             group = groups[0]
-            hp = self._hyperparams_at(group, step)
+            hp = self._hyperparams_at(settings[0], step)
             new_params, new_state = group.optimizer.update_fn(
                 params, grad, states[0], hp, step, hessians
             )
@@ -233,12 +234,12 @@ class Simulation:
         next_states = []
         lr = np.zeros(runs)
         clipped = np.zeros(runs, dtype=bool)
-        for group, rows, state in zip(groups, group_rows, states, strict=True):
+        for group, hp, rows, state in zip(groups, settings, group_rows, states, strict=True):
             going = running[rows]
             grads, was_clipped = grad[rows], None
             if problem.clip is not None:
                 grads, was_clipped = clip_gradients(grads, problem.clip)
-            hp = self._hyperparams_at(group, step)
+            hp = self._hyperparams_at(hp, step)
             new_params, new_state = group.optimizer.update_fn(
                 params[rows], grads, state, hp, step, None if hessians is None else hessians[rows]
             )
@@ -248,7 +249,7 @@ class Simulation:
                 new_state = {name: np.where(keep, v, state[name]) for name, v in new_state.items()}
             next_params[rows] = new_params
             next_states.append(new_state)
-            lr[rows] = np.where(going, hp["lr"].reshape(-1), 0.0)
+            lr[rows] = np.where(going, np.reshape(hp["lr"], -1), 0.0)
             if was_clipped is not None:
                 counted = was_clipped & going
                 clipped[rows] = counted
@@ -256,18 +257,18 @@ class Simulation:
                     self.outcomes[run].clipped_steps += 1
         return next_params, next_states, lr, clipped
 
-    def _hyperparams_at(self, group: OptimizerGroup, step: int) -> dict[str, np.ndarray]:
-        """The group's settings for this update, its lr set by the schedule."""
+    def _hyperparams_at(self, hp: dict[str, Any], step: int) -> dict[str, Any]:
+        """A group's settings for this update, its lr set by the schedule."""
         schedule = self.problem.schedule
         if schedule["name"] == "constant":
-            return group.hyperparams
-        return {**group.hyperparams, "lr": lr_at(schedule, group.hyperparams["lr"], step)}
+            return hp
+        return {**hp, "lr": lr_at(schedule, hp["lr"], step)}
 
-    def _lr_rows(self, lr: np.ndarray, runs: int) -> np.ndarray:
+    def _lr_rows(self, lr: np.ndarray | float, runs: int) -> np.ndarray:
         """lr as one value per run, reused while it stays the same (a constant schedule)."""
         cached = self._lr_cache
         if cached is None or cached[0] is not lr:
-            self._lr_cache = cached = (lr, np.broadcast_to(lr.reshape(-1), (runs,)).copy())
+            self._lr_cache = cached = (lr, np.broadcast_to(np.reshape(lr, -1), (runs,)).copy())
         return cached[1]
 
     def _finish(

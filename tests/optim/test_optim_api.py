@@ -15,6 +15,7 @@ from app.optim import (
     broadcast_hyperparams,
     clip_gradients,
     lr_at,
+    shared_as_scalars,
 )
 
 TORCH_DEFAULTS = {
@@ -135,6 +136,42 @@ def test_update_is_pure_and_keeps_shapes(name: str) -> None:
     np.testing.assert_array_equal(grads, snapshot[1])
     for key, value in snapshot[2].items():
         np.testing.assert_array_equal(state[key], value)
+
+
+# Non-default settings, so every branch (momentum, amsgrad, centered, decay) takes part.
+SETTINGS = {
+    "sgd": {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01},
+    "adam": {"lr": 0.05, "amsgrad": True, "weight_decay": 0.1},
+    "adamw": {"lr": 0.05, "betas": (0.8, 0.99)},
+    "rmsprop": {"lr": 0.01, "momentum": 0.5, "centered": True},
+    "nadam": {"lr": 0.01, "decoupled_weight_decay": True, "weight_decay": 0.1},
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_shared_scalars_step_exactly_like_per_run_columns(name: str) -> None:
+    """The run loop hands optimizers plain numbers; the arithmetic must agree to the last ulp or
+    so (NAdam's 0.96 ** (step * decay) rounds an ulp apart as an array power; torch, like the
+    scalar form, uses Python floats)."""
+    opt = OPTIMIZERS[name]
+    rng = np.random.default_rng(1)
+    R, d = 5, 2
+    params, grads = rng.normal(size=(R, d)), rng.normal(size=(R, d))
+    a = rng.normal(size=(R, d, d))
+    hessians = a @ np.swapaxes(a, 1, 2) + np.eye(d) if opt.needs_hessian else None
+    columns = {
+        k: np.repeat(v, R, axis=0)
+        for k, v in broadcast_hyperparams(opt, [SETTINGS.get(name, {})], R).items()
+    }
+    scalars = shared_as_scalars(broadcast_hyperparams(opt, [SETTINGS.get(name, {})], R))
+    assert all(isinstance(v, float | bool | tuple) for v in scalars.values())
+    state_a = state_b = opt.init(params, columns)
+    for step in (1, 2, 3):
+        pa, state_a = opt.update(params, grads, state_a, columns, step, hessians)
+        pb, state_b = opt.update(params, grads, state_b, scalars, step, hessians)
+        np.testing.assert_allclose(pa, pb, rtol=1e-15, atol=0)
+        for key in state_a:
+            np.testing.assert_allclose(state_a[key], state_b[key], rtol=1e-15, atol=0)
 
 
 def test_update_rejects_bad_step_and_missing_hessians() -> None:
