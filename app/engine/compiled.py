@@ -33,20 +33,19 @@ class Program:
     Slot 0 holds the input points; then one slot per traced node, then the constants.
     """
 
-    __slots__ = ("backward_plan", "constants", "ctxs", "forward_plan", "n_slots", "root")
+    __slots__ = ("backward_plan", "constants", "forward_plan", "n_slots", "root", "seed")
 
     def __init__(
         self,
         forward_plan: list[tuple[int, Replay, tuple[int, ...]]],
-        backward_plan: list[tuple[int, tuple[tuple[int, Vjp, tuple[int, ...]], ...]]],
-        ctxs: list[Any],
+        backward_plan: list[tuple[int, Any, tuple[tuple[int, Vjp, tuple[int, ...]], ...]]],
         constants: dict[int, np.ndarray],
         n_slots: int,
         root: int,
     ) -> None:
         self.forward_plan = forward_plan
         self.backward_plan = backward_plan
-        self.ctxs = ctxs
+        self.seed: np.ndarray | None = None  # the ones the backward pass starts from (read-only)
         self.constants = constants
         self.n_slots = n_slots
         self.root = root
@@ -70,16 +69,19 @@ class Program:
         # The same walk as backward(): reversed creation order, parents in order, so the
         # contributions are added in the same order as the eager pass adds them.
         cotangents: list[Any] = [None] * self.n_slots
-        cotangents[self.root] = np.ones(root.shape)
+        seed = self.seed
+        if seed is None or seed.shape != root.shape:
+            self.seed = seed = np.ones(root.shape)
+            seed.flags.writeable = False
+        cotangents[self.root] = seed
         owned: set[int] = set()
-        ctxs = self.ctxs
-        for out, parents in self.backward_plan:
+        for out, ctx, parents in self.backward_plan:
             g = cotangents[out]
             if g is None:
                 continue
             if owned:
                 owned.discard(id(g))
-            args, ans, ctx = args_of[out], values[out], ctxs[out]
+            args, ans = args_of[out], values[out]
             for slot, vjp, shape in parents:
                 if vjp is GETITEM_VJP:
                     cotangents[slot] = add_at_index(cotangents[slot], g, ctx, owned)
@@ -90,7 +92,11 @@ class Program:
                 previous = cotangents[slot]
                 cotangents[slot] = contribution if previous is None else previous + contribution
         grads = cotangents[0]
-        return root, np.zeros_like(points) if grads is None else grads
+        if grads is None:
+            return root, np.zeros_like(points)
+        if grads is seed or grads.base is seed:  # a view of the shared seed: hand out a copy
+            grads = grads.copy()
+        return root, grads
 
 
 def compile_program(tape: list[Tensor], variable: Tensor, root: Any) -> Program | None:
@@ -98,48 +104,37 @@ def compile_program(tape: list[Tensor], variable: Tensor, root: Any) -> Program 
     if type(root) is not Tensor or not root.needs_grad:
         return None
     slot_of = {id(variable): 0}
-    forward_plan = []
-    ctxs: list[Any] = [None]
-    for traced in tape:
-        if not traced.needs_grad:
-            continue  # independent of the points: its value is a constant of the program
+    constants: dict[int, np.ndarray] = {}  # slot -> value, for the inputs the points never reach
+    traced_nodes = [t for t in tape if t.needs_grad]
+    for traced in traced_nodes:
+        slot_of[id(traced)] = len(slot_of)
+    if id(root) not in slot_of:
+        return None
+    n_slots = len(slot_of)
+    forward_plan, backward_plan = [], []
+    for traced in traced_nodes:
         make = REPLAYS.get(traced.op)
         if make is None:
             return None
-        slot_of[id(traced)] = len(ctxs)
-        ctxs.append(traced.ctx)
-        forward_plan.append((len(ctxs) - 1, make(traced), ()))
-    if id(root) not in slot_of:
-        return None
-    constants: dict[int, np.ndarray] = {}
-    constant_slot: dict[int, int] = {}
-    n_slots = len(ctxs)
-    backward_plan = []
-    nodes = {slot_of[id(t)]: t for t in tape if id(t) in slot_of}
-    for i, (out, replay, _) in enumerate(forward_plan):
         arg_slots = []
-        for parent in nodes[out].parents:
-            key = id(parent)
-            if key in slot_of:
-                arg_slots.append(slot_of[key])
-                continue
-            if key not in constant_slot:
-                constant_slot[key] = n_slots
-                constants[n_slots] = parent.value
+        for parent in traced.parents:
+            slot = slot_of.get(id(parent))
+            if slot is None:
+                slot = slot_of[id(parent)] = n_slots
+                constants[slot] = parent.value
                 n_slots += 1
-            arg_slots.append(constant_slot[key])
-        forward_plan[i] = (out, replay, tuple(arg_slots))
-    for out, _, arg_slots in reversed(forward_plan):
-        traced = nodes[out]
+            arg_slots.append(slot)
+        out = slot_of[id(traced)]
+        forward_plan.append((out, make(traced), tuple(arg_slots)))
         parents = tuple(
             (slot, vjp, parent.value.shape)
             for slot, vjp, parent in zip(arg_slots, traced.vjps, traced.parents, strict=True)
             if parent.needs_grad
         )
         if parents:
-            backward_plan.append((out, parents))
-    ctxs.extend([None] * (n_slots - len(ctxs)))
-    return Program(forward_plan, backward_plan, ctxs, constants, n_slots, slot_of[id(root)])
+            backward_plan.append((out, traced.ctx, parents))
+    backward_plan.reverse()  # the eager pass walks the tape from its end
+    return Program(forward_plan, backward_plan, constants, n_slots, slot_of[id(root)])
 
 
 def compiled_batch_value_and_grad(f: Callable[[Tensor], Any]) -> BatchValueAndGrad:

@@ -69,7 +69,7 @@ class Simulation:
 
     def __post_init__(self) -> None:
         self.outcomes = [RunOutcome() for _ in self.problem.runs]
-        self._zeros: tuple[np.ndarray, np.ndarray] | None = None
+        self._no_clip: np.ndarray | None = None  # all-false clipped rows, shared between Steps
         self._lr_cache: tuple[np.ndarray, np.ndarray] | None = None
 
     def __iter__(self) -> Iterator[Step]:
@@ -85,6 +85,7 @@ class Simulation:
             for g, rows in zip(groups, group_rows, strict=True)
         ]
         settings = [shared_as_scalars(g.hyperparams) for g in groups]
+        state_rows = [g.rows for g in groups]
         needs_hessian = any(g.optimizer.needs_hessian for g in groups)
         stochastic = objective.batch_size is not None and objective.n_samples is not None
         # Same-shaped batches every step: trace the loss once, then replay it (app.engine.compiled).
@@ -95,6 +96,9 @@ class Simulation:
         grad = np.full((runs, dim), np.nan)
         hessians = None
         live: slice | np.ndarray = slice(None)  # the rows still running, as an index
+        # The lr and clipped rows of a step that no update leaves, shared between Steps.
+        no_lr = np.zeros(runs)
+        no_clip = self._no_clip = np.zeros(runs, dtype=bool)
         for k in range(problem.steps + 1):
             if self._interrupted():
                 status = status.copy()  # the Steps already handed out keep their statuses
@@ -131,11 +135,18 @@ class Simulation:
                     status = judged
                     running = status == _RUNNING
                     live = slice(None) if running.all() else np.flatnonzero(running)
-                next_params, next_states = params, states
-                lr, clipped = self._no_update(runs)
+                next_params, next_states, lr, clipped = params, states, no_lr, no_clip
                 if k < problem.steps and _any_left(live):
                     next_params, next_states, lr, clipped = self._update(
-                        groups, settings, group_rows, states, params, grad, hessians, status, k + 1
+                        groups,
+                        settings,
+                        group_rows,
+                        states,
+                        params,
+                        grad,
+                        hessians,
+                        None if isinstance(live, slice) else status == _RUNNING,
+                        k + 1,
                     )
             yield Step(
                 k,
@@ -145,7 +156,7 @@ class Simulation:
                 status,
                 clipped,
                 lr,
-                tuple(zip((g.rows for g in groups), states, strict=True)),
+                tuple(zip(state_rows, states, strict=True)),
             )
             if not _any_left(live):
                 return
@@ -208,28 +219,24 @@ class Simulation:
             self._finish(status, runs_of(ok), k, _MAX_STEPS, f"took all {k} steps")
         return status
 
-    def _no_update(self, runs: int) -> tuple[np.ndarray, np.ndarray]:
-        """The lr and clipped rows of a step no update leaves: zeros, shared between Steps."""
-        if self._zeros is None or len(self._zeros[0]) != runs:
-            self._zeros = (np.zeros(runs), np.zeros(runs, dtype=bool))
-        return self._zeros
-
-    def _update(self, groups, settings, group_rows, states, params, grad, hessians, status, step):
-        """One optimizer update for the runs still going; finished rows keep their values.
+    def _update(self, groups, settings, group_rows, states, params, grad, hessians, running, step):
+        """One optimizer update for the runs still going (running is None when all are);
+        finished rows keep their values.
 
         Returns the next params and states, and each run's lr and clipped flag for this update.
         """
-        running = status == _RUNNING
         runs = len(params)
         problem = self.problem
-        if len(groups) == 1 and problem.clip is None and running.all():
+        if len(groups) == 1 and problem.clip is None and running is None:
             # The common case: one optimizer moving every run, so no row bookkeeping at all.
             group = groups[0]
             hp = self._hyperparams_at(settings[0], step)
             new_params, new_state = group.optimizer.update_fn(
                 params, grad, states[0], hp, step, hessians
             )
-            return new_params, [new_state], self._lr_rows(hp["lr"], runs), self._no_update(runs)[1]
+            return new_params, [new_state], self._lr_rows(hp["lr"], runs), self._no_clip
+        if running is None:
+            running = np.ones(runs, dtype=bool)
         next_params = params.copy()
         next_states = []
         lr = np.zeros(runs)
