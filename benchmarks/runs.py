@@ -42,9 +42,11 @@ def run_loop(problem: RunProblem) -> np.ndarray:
     return last.params
 
 
-def numpy_adam(starts: np.ndarray) -> np.ndarray:
+def numpy_adam(starts: np.ndarray, *, report_loss: bool = False) -> np.ndarray:
     """Batched Adam as torch.optim.Adam computes it, on the closed-form Rosenbrock gradient.
 
+    With report_loss it also computes every step's loss, as the run loop must (each Step
+    carries loss[k]); without, it is the bare update, the tighter of the two limits.
     The bias corrections raise the betas as Python floats, as torch and the run loop do (NumPy's
     array power can round beta**step an ulp away, which some of these runs amplify past 1e-9).
     """
@@ -58,9 +60,13 @@ def numpy_adam(starts: np.ndarray) -> np.ndarray:
     for step in range(1, STEPS + 1):
         # d/dx = -2(1 - x) + 200(y - x²)·(-2x), grouped as the chain rule groups it so the
         # roundings match the engine's (the same amplification as for the betas above).
-        b200 = 200.0 * (y - x * x)
+        a = 1.0 - x
+        b = y - x * x
+        if report_loss:
+            loss = a * a + 100.0 * (b * b)  # noqa: F841 (computed to be reported, as the loop does)
+        b200 = 200.0 * b
         g[:, 1] = b200
-        g[:, 0] = -2.0 * (1.0 - x) - (2.0 * x) * b200
+        g[:, 0] = -2.0 * a - (2.0 * x) * b200
         m += (1.0 - beta1) * (g - m)  # exp_avg.lerp_(grad, 1 - beta1)
         v *= beta2  # exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
         v += (1.0 - beta2) * (g * g)
@@ -79,8 +85,9 @@ def main() -> None:
     singles = [adam_problem(starts[i : i + 1]) for i in sample_rows]
 
     loop_final = run_loop(batch)
-    limit_final = numpy_adam(starts)
-    np.testing.assert_allclose(loop_final, limit_final, rtol=1e-9, atol=1e-12)
+    for report_loss in (False, True):
+        limit_final = numpy_adam(starts, report_loss=report_loss)
+        np.testing.assert_allclose(loop_final, limit_final, rtol=1e-9, atol=1e-12)
     # a run alone ends where it ends inside the batch (checked on a few of the sample)
     for i, problem in list(zip(sample_rows, singles, strict=True))[::7]:
         np.testing.assert_allclose(run_loop(problem)[0], loop_final[i], rtol=1e-12, atol=1e-15)
@@ -89,15 +96,19 @@ def main() -> None:
         {
             "loop": lambda: run_loop(batch),
             "numpy": lambda: numpy_adam(starts),
-            "sequential": lambda: [run_loop(p) for p in singles],
+            "numpy+loss": lambda: numpy_adam(starts, report_loss=True),
         },
-        repeat=3,
-        min_time=0.01,
+        repeat=15,
+        min_time=0.05,
+    )
+    times |= side_by_side(
+        {"sequential": lambda: [run_loop(p) for p in singles]}, repeat=3, min_time=0.01
     )
     sequential = times["sequential"] * (RUNS / SAMPLE)
     print(f"{RUNS:,} Adam runs x {STEPS:,} steps on Rosenbrock (lr {LR:g}, betas {BETAS})")
     print(row("run loop, one batch (app.runs)", times["loop"]))
-    print(row("hand-written NumPy Adam, one batch (the limit)", times["numpy"]))
+    print(row("hand-written NumPy Adam (the limit)", times["numpy"]))
+    print(row("  the same, also computing each step's loss", times["numpy+loss"]))
     print(row(f"run loop, one run at a time (x{RUNS // SAMPLE} of {SAMPLE})", sequential))
     print(
         f"  (sequential: {SAMPLE} runs timed, {times['sequential']:.2f} s, scaled by "
@@ -106,6 +117,10 @@ def main() -> None:
     print()
     print("ratios (target in brackets)")
     print(f"  loop is {times['loop'] / times['numpy']:6.2f}x the NumPy time        [<= 2]")
+    print(
+        f"  loop is {times['loop'] / times['numpy+loss']:6.2f}x the NumPy time "
+        "when both report each step's loss"
+    )
     print(f"  sequential is {sequential / times['loop']:6.1f}x the batched loop  [>= 100]")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -65,10 +65,17 @@ class Simulation:
     problem: RunProblem
     should_stop: Callable[[], bool] | None = None
     deadline: float | None = None  # time.monotonic() value after which runs are stopped
-    outcomes: list[RunOutcome] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.outcomes = [RunOutcome() for _ in self.problem.runs]
+        # Endings are kept as arrays (one finish call may settle thousands of runs at once) and
+        # turned into RunOutcome records when asked for.
+        runs = len(self.problem.runs)
+        self._codes = np.full(runs, _RUNNING)
+        self._steps_taken = np.zeros(runs, dtype=np.int64)
+        self._clipped_steps = np.zeros(runs, dtype=np.int64)
+        self._endings: list[tuple[str, str | None]] = [("", None)]  # (message, rule)
+        self._ending_of = np.zeros(runs, dtype=np.int64)
+        self._outcomes: list[RunOutcome] | None = None
         self._no_clip: np.ndarray | None = None  # all-false clipped rows, shared between Steps
         self._lr_cache: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -260,8 +267,8 @@ class Simulation:
             if was_clipped is not None:
                 counted = was_clipped & going
                 clipped[rows] = counted
-                for run in np.arange(runs)[rows][counted]:
-                    self.outcomes[run].clipped_steps += 1
+                self._clipped_steps[np.arange(runs)[rows][counted]] += 1
+                self._outcomes = None
         return next_params, next_states, lr, clipped
 
     def _hyperparams_at(self, hp: dict[str, Any], step: int) -> dict[str, Any]:
@@ -287,14 +294,37 @@ class Simulation:
         message: str,
         rule: str | None = None,
     ) -> None:
-        for run in runs:
-            status[run] = code
-            outcome = self.outcomes[run]
-            outcome.status = STATUSES[code]
-            outcome.steps_taken = k
-            outcome.message = message
-            outcome.converged_by = rule
-            outcome.diverged_at = k if code == _DIVERGED else None
+        if not len(runs):
+            return
+        status[runs] = code
+        self._codes[runs] = code
+        self._steps_taken[runs] = k
+        self._endings.append((message, rule))
+        self._ending_of[runs] = len(self._endings) - 1
+        self._outcomes = None
+
+    @property
+    def outcomes(self) -> list[RunOutcome]:
+        """Every run's ending so far, in the order of the problem's runs."""
+        if self._outcomes is None:
+            self._outcomes = [
+                RunOutcome(
+                    status=STATUSES[code],
+                    steps_taken=steps,
+                    message=self._endings[ending][0],
+                    diverged_at=steps if code == _DIVERGED else None,
+                    converged_by=self._endings[ending][1],
+                    clipped_steps=clipped,
+                )
+                for code, steps, ending, clipped in zip(
+                    self._codes.tolist(),
+                    self._steps_taken.tolist(),
+                    self._ending_of.tolist(),
+                    self._clipped_steps.tolist(),
+                    strict=True,
+                )
+            ]
+        return self._outcomes
 
     def _interrupted(self) -> bool:
         if self.deadline is not None and time.monotonic() > self.deadline:
