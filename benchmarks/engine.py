@@ -1,6 +1,10 @@
 """Engine speed: value and gradient of Rosenbrock through our autodiff, side by side with
 torch eager autograd (the peer) and hand-written NumPy closed forms (the limit).
 
+Two engine figures: the eager pass (a graph of Tensor nodes built per call, as /surface and
+/inspect use it) and the compiled replay (traced once, then replayed without nodes), which is
+what every step of a run pays in the run loop.
+
 Run: python -m benchmarks.engine
 """
 
@@ -9,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.engine import batch_value_and_grad
+from app.engine.compiled import compiled_batch_value_and_grad
 from app.objectives import make_objective
 from benchmarks._timing import row, side_by_side, try_import_torch
 
@@ -43,8 +48,14 @@ def compare(label: str, points: np.ndarray, torch) -> dict[str, float]:
     ours, limit = engine_value_and_grad(points), numpy_value_and_grad(points)
     np.testing.assert_allclose(ours[0], limit[0], rtol=1e-12)
     np.testing.assert_allclose(ours[1], limit[1], rtol=1e-12, atol=1e-9)
+    compiled = compiled_batch_value_and_grad(ROSENBROCK.loss)
+    compiled(points)  # the trace
+    replayed = compiled(points)
+    assert compiled.programs[points.shape] is not None
+    np.testing.assert_array_equal(replayed[1], ours[1])
     contenders = {
         "engine": lambda: engine_value_and_grad(points),
+        "compiled": lambda: compiled(points),
         "numpy": lambda: numpy_value_and_grad(points),
     }
     if torch is not None:
@@ -53,7 +64,8 @@ def compare(label: str, points: np.ndarray, torch) -> dict[str, float]:
         contenders["torch"] = lambda: torch_value_and_grad(torch, points)
     times = side_by_side(contenders)
     print(label)
-    print(row("our engine (app.engine)", times["engine"]))
+    print(row("our engine, eager (app.engine)", times["engine"]))
+    print(row("our engine, compiled replay (a run's step)", times["compiled"]))
     print(row("hand-written NumPy closed form (the limit)", times["numpy"]))
     if "torch" in times:
         print(row(f"torch {torch.__version__} eager autograd, 1 thread", times["torch"]))
@@ -74,14 +86,17 @@ def main() -> None:
     full = compare("Rosenbrock on a 400x400 grid, points (160000, 2)", grid, torch)
     print()
     print("ratios (target in brackets)")
-    if "torch" in single:
-        print(
-            f"  one point: faster than torch by {single['torch'] / single['engine']:5.2f}x [>= 3]"
-        )
-    print(
-        f"  one point: engine is {single['engine'] / single['numpy']:5.2f}x the NumPy time [<= 3]"
-    )
-    print(f"  grid:      engine is {full['engine'] / full['numpy']:5.2f}x the NumPy time [<= 2]")
+    for mode in ("engine", "compiled"):
+        label = "eager   " if mode == "engine" else "compiled"
+        if "torch" in single:
+            print(
+                f"  one point, {label}: faster than torch by "
+                f"{single['torch'] / single[mode]:5.2f}x [>= 3]"
+            )
+        print(f"  one point, {label}: {single[mode] / single['numpy']:5.2f}x the NumPy time [<= 3]")
+    for mode in ("engine", "compiled"):
+        label = "eager   " if mode == "engine" else "compiled"
+        print(f"  grid, {label}:      {full[mode] / full['numpy']:5.2f}x the NumPy time [<= 2]")
     if "torch" in full:
         print(f"  grid:      engine is {full['torch'] / full['engine']:5.2f}x faster than torch")
 

@@ -195,9 +195,7 @@ def _config_key(config: Mapping[str, Any]) -> tuple | None:
     Types are part of the key: True == 1, yet only one of them is a valid flag.
     """
     try:
-        key = tuple(
-            sorted((k, type(v), tuple(v) if isinstance(v, list) else v) for k, v in config.items())
-        )
+        key = tuple([(k, type(v), tuple(v) if type(v) is list else v) for k, v in config.items()])
         hash(key)
     except TypeError:
         return None
