@@ -10,7 +10,7 @@ import { el } from "./dom.js";
 import { formatNumber } from "./format.js";
 import { RunsEditor } from "./runs.js";
 import { mountShare } from "./share.js";
-import { MAX_STEPS, decodeState, encodeState, objectiveSpec, runLabel, runsRequest } from "./state.js";
+import { MAX_STEPS, checkOptions, checkRuns, decodeState, encodeState, objectiveSpec, runLabel, runsRequest } from "./state.js";
 import { SurfaceView } from "./surface.js";
 import { RunTable } from "./table.js";
 import { TraceSet } from "./trace.js";
@@ -385,13 +385,14 @@ function startStream() {
       app.stream = null;
       app.playing = false;
       traces.done = true;
+      traces.failed = true; // announce() must not cover the error with "Done."
       report(e, "The run failed");
     });
 }
 
 function play() {
   if (!app.meta) return;
-  if (!app.traces) startStream();
+  if (!app.traces || app.traces.failed) startStream(); // a failed run is tried again
   else if (app.traces.done && app.pos >= app.traces.length - 1) app.pos = 0; // replay from the start
   app.playing = true;
   if (app.traces.length) say("Playing.");
@@ -406,8 +407,9 @@ const handlers = {
   toggle: () => (app.playing ? pause() : play()),
   stepBy: (d) => {
     app.playing = false;
-    if (!app.traces) startStream();
-    const last = Math.max(0, app.traces.length - 1);
+    if (!app.traces || app.traces.failed) startStream();
+    // While steps still stream in, the target may not have arrived yet: frame() shows it then.
+    const last = app.traces.done ? Math.max(0, app.traces.length - 1) : Infinity;
     app.pos = Math.min(last, Math.max(0, Math.floor(app.pos) + d));
   },
   reset: () => {
@@ -443,7 +445,7 @@ function describe(run, i) {
 // Divergence is announced the moment the playhead reaches it; a one-line summary at the end.
 function announce(k) {
   const t = app.traces;
-  if (!t) return;
+  if (!t || t.failed) return;
   const end = k >= t.length - 1;
   t.runs.forEach((run, i) => {
     if (run.statusAt(k) === "diverged" && !app.announced.has(i) && !end) {
@@ -467,11 +469,11 @@ function frame() {
     const last = Math.max(0, t.length - 1);
     app.pos = app.state.speed === 0 ? last : Math.min(app.pos + app.state.speed, last);
     if (t.done && app.pos >= last) app.playing = false;
-  }
+  } else if (t?.done && app.pos > t.length - 1) app.pos = Math.max(0, t.length - 1);
   const k = t ? Math.min(Math.floor(app.pos), Math.max(0, t.length - 1)) : 0;
   if (app.computing && t?.length) {
     app.computing = false; // first steps arrived: the status line moves on from "Computing…"
-    if (app.playing) say("Playing.");
+    say(app.playing ? "Playing." : "Stepping: press Play (or Space) to go on.");
   }
   const v = view();
   v.setCursor(k, t?.length ?? 0);
@@ -486,8 +488,8 @@ function frame() {
     app.table.update(t, k);
     announce(k);
   }
-  // Machine-readable player state for tests and styling: idle | playing | paused | done.
-  const run = !t ? "idle" : app.playing ? "playing" : t.done && k >= t.length - 1 ? "done" : "paused";
+  // Machine-readable player state for tests and styling: idle | playing | paused | done | failed.
+  const run = !t ? "idle" : t.failed ? "failed" : app.playing ? "playing" : t.done && k >= t.length - 1 ? "done" : "paused";
   if (document.body.dataset.run !== run) document.body.dataset.run = run;
   app.controls.update({
     playing: app.playing,
@@ -622,8 +624,15 @@ async function boot() {
   }
   if (s.objective === "custom") s.expression ||= DEFAULT_EXPRESSION;
   app.meta = resolveMeta();
+  const opts = checkOptions(s.options, app.meta.options);
+  s.options = opts.options;
+  if (opts.problems.length) note += `Ignored from the URL: ${opts.problems.join("; ")}. `;
   for (const o of app.meta.options ?? []) if (!(o.name in s.options)) s.options[o.name] = o.default;
-  s.runs = s.runs.filter((r) => app.optByName[r.optimizer] || !app.optimizers.length);
+  if (app.optimizers.length) {
+    const checked = checkRuns(s.runs, app.optByName);
+    s.runs = checked.runs;
+    if (checked.problems.length) note += `Ignored from the URL: ${checked.problems.join("; ")}. `;
+  }
   if (!s.runs.length) s.runs = [{ optimizer: app.optimizers[0]?.name ?? "sgd", hp: {} }];
   app.runsEditor.setOptimizers(app.optimizers);
   app.runsEditor.setDefaultLr(app.meta.default_lr);

@@ -1,0 +1,100 @@
+"""End-to-end checks of the page's items one by one: surface interaction, playback, numbers,
+outcomes, sharing and layout (issue 5, "What it does"). See conftest.py for the fixtures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+DONE = "body[data-run=done]"
+SURFACE_READY = "[data-testid=surface][data-ready='1']"
+OVERLAY = "[data-testid=surface] canvas.overlay"
+
+
+def play_to_end(page, timeout: float = 60_000) -> None:
+    page.get_by_test_id("play").click()
+    page.wait_for_selector(DONE, timeout=timeout)
+
+
+def table_cells(page, field: str) -> list[str]:
+    return page.eval_on_selector_all(
+        f"[data-testid=run-table] tbody td[data-field={field}]", "cs => cs.map(c => c.textContent)"
+    )
+
+
+def table_params(page) -> list:
+    return page.eval_on_selector_all(
+        "[data-testid=run-table] tbody td[data-field=params]",
+        "cs => cs.map(c => JSON.parse(c.dataset.value))",
+    )
+
+
+def wait_step(page, step: int) -> None:
+    page.wait_for_function(
+        "s => document.querySelector('[data-testid=run-table] td[data-field=step]')"
+        ".textContent === String(s)",
+        arg=step,
+    )
+
+
+def surface_bounds(gdp_page) -> list:
+    """Record the bounds of every POST /api/v1/surface the page sends from now on."""
+    seen: list = []
+
+    def on_request(request):
+        if request.url.endswith("/api/v1/surface") and request.method == "POST":
+            seen.append(json.loads(request.post_data)["bounds"])
+
+    gdp_page.on("request", on_request)
+    return seen
+
+
+def expected_errors_only(gdp, *codes: str) -> None:
+    """Drop the browser's own "Failed to load resource: … 4xx/5xx" lines for expected answers."""
+    gdp.errors = [e for e in gdp.errors if not any(c in e for c in codes)]
+
+
+# ---- the known bug: a hand-written URL with speed=0 ---------------------------------------------
+
+
+def test_hand_written_run_url_with_instant_speed_plays_to_the_end(gdp):
+    page = gdp.goto("/?objective=rosenbrock&steps=300&run=sgd:lr=0.001:momentum=0.9&speed=0")
+    play_to_end(page)
+    text = page.get_by_test_id("status").inner_text()
+    assert "?" not in text and "took all 300 steps" in text
+    assert table_cells(page, "step") == ["300"]
+    assert table_cells(page, "status") == ["max steps"]
+    assert int(page.get_by_test_id("surface").get_attribute("data-points")) == 301
+    # Momentum was applied (not dropped as part of a bad learning rate) and the URL is canonical.
+    page.wait_for_function("() => location.search.includes('run=sgd:lr=0.001,momentum=0.9')")
+    gdp.assert_clean()
+
+
+def test_bad_run_settings_in_the_url_are_named_and_the_rest_still_plays(gdp):
+    page = gdp.goto("/?objective=booth&steps=20&speed=0&run=sgd:lr=abc,foo=1&run=nosuch:lr=1")
+    status = page.get_by_test_id("status").inner_text()
+    assert "lr=abc" in status and "foo=1" in status and "nosuch" in status
+    assert page.get_by_test_id("optimizer").count() == 1
+    play_to_end(page)
+    assert table_cells(page, "step") == ["20"]
+    gdp.assert_clean()
+
+
+def test_a_failed_run_keeps_its_error_and_play_tries_again(gdp):
+    page = gdp.goto("/?objective=booth&steps=20&speed=0")
+    body = {"detail": [{"field": "steps", "msg": "the server is having a bad day"}]}
+    fail = lambda route: route.fulfill(status=503, json=body)  # noqa: E731
+    page.route("**/api/v1/runs", fail)
+    page.get_by_test_id("play").click()
+    page.wait_for_selector("body[data-run=failed]")
+    page.wait_for_timeout(300)  # a few frames: nothing may cover the error with "Done."
+    status = page.get_by_test_id("status")
+    assert "bad day" in status.inner_text() and status.get_attribute("data-kind") == "error"
+    page.unroute("**/api/v1/runs", fail)
+    play_to_end(page)
+    assert table_cells(page, "step") == ["20"]
+    expected_errors_only(gdp, "503")
+    gdp.assert_clean()
