@@ -48,6 +48,7 @@ const app = {
   stream: null, // AbortController of the running POST /runs
   surfaceCtl: null,
   pos: 0, // playhead: fractional recorded-step index
+  seen: 0, // furthest recorded index the playhead has reached: the charts draw up to it
   playing: false,
   announced: new Set(),
   chartKey: "",
@@ -330,6 +331,7 @@ function invalidate() {
   app.traces = null;
   app.request = null;
   app.pos = 0;
+  app.seen = 0;
   app.playing = false;
   app.announced.clear();
   const colors = RUN_COLORS;
@@ -362,6 +364,7 @@ function startStream() {
   app.request = request;
   app.traces = traces;
   app.pos = 0;
+  app.seen = 0;
   app.announced.clear();
   view().setTraces(traces, RUN_COLORS);
   const ctl = (app.stream = new AbortController());
@@ -480,10 +483,11 @@ function frame() {
   v.render();
   if (t) {
     // Charts are the costliest redraw (2 × 8 series × 5,000 points): ~10 per second while playing.
-    const key = `${t.length}|${k}|${t.done}`;
+    app.seen = Math.max(app.seen, k);
+    const key = `${t.length}|${k}|${app.seen}|${t.done}`;
     if (key !== app.chartKey && (!app.playing || app.frame % 6 === 0)) {
       app.chartKey = key;
-      app.charts.update(t, k);
+      app.charts.update(t, k, app.seen);
     }
     app.table.update(t, k);
     announce(k);

@@ -98,3 +98,65 @@ def test_a_failed_run_keeps_its_error_and_play_tries_again(gdp):
     assert table_cells(page, "step") == ["20"]
     expected_errors_only(gdp, "503")
     gdp.assert_clean()
+
+
+# ---- controls and numbers ------------------------------------------------------------------------
+
+
+def test_step_back_scrub_keys_and_the_charts_follow_the_scrubbed_step(gdp):
+    page = gdp.goto("/?objective=himmelblau&steps=100&speed=0&run=sgd:lr=0.01&run=adam:lr=0.1")
+    play_to_end(page)
+    charts = [page.get_by_test_id("loss-chart"), page.get_by_test_id("grad-chart")]
+    for chart in charts:
+        assert chart.get_attribute("data-cursor-step") == "100"
+    scrub = page.get_by_test_id("scrub")
+    assert scrub.is_enabled() and scrub.get_attribute("max") == "100"
+    scrub.fill("40")
+    wait_step(page, 40)
+    assert page.locator("body").get_attribute("data-run") == "paused"
+    for chart in charts:
+        page.wait_for_function("el => el.dataset.cursorStep === '40'", arg=chart.element_handle())
+        # Scrubbing back keeps the whole run on the chart, so the marker can move both ways.
+        assert chart.get_attribute("data-last-step") == "100"
+    at40 = table_params(page)
+    page.get_by_role("button", name="Step back (←)").click()
+    wait_step(page, 39)
+    page.locator("h1").click()
+    page.keyboard.press("ArrowLeft")
+    wait_step(page, 38)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    wait_step(page, 40)
+    assert table_params(page) == at40
+    # Clicking the loss chart near its right end scrubs there.
+    over = page.locator("#loss-chart .u-over").bounding_box()
+    page.mouse.click(over["x"] + over["width"] * 0.9, over["y"] + over["height"] / 2)
+    page.wait_for_function(
+        "() => Number(document.querySelector('[data-testid=run-table] td[data-field=step]')"
+        ".textContent) > 80"
+    )
+    assert (
+        page.get_by_test_id("grad-chart").get_attribute("data-cursor-step")
+        == table_cells(page, "step")[0]
+    )
+    # Space plays on to the end.
+    page.keyboard.press("Space")
+    page.wait_for_selector(DONE)
+    gdp.assert_clean()
+
+
+def test_loss_chart_log_scale_option(gdp):
+    page = gdp.goto("/?objective=rosenbrock&steps=200&speed=0")
+    play_to_end(page)
+    chart = page.get_by_test_id("loss-chart")
+    assert chart.get_attribute("data-scale") == "log"
+    before = page.eval_on_selector("#loss-chart canvas", "c => c.toDataURL()")
+    page.get_by_test_id("log-scale").uncheck()
+    page.wait_for_function("() => location.search.includes('log=0')")
+    assert chart.get_attribute("data-scale") == "linear"
+    assert page.eval_on_selector("#loss-chart canvas", "c => c.toDataURL()") != before
+    # The choice is part of the shared configuration.
+    page.reload()
+    page.wait_for_selector("body[data-phase=ready]")
+    assert not page.get_by_test_id("log-scale").is_checked()
+    gdp.assert_clean()
