@@ -9,6 +9,7 @@ import { CurveView } from "./curve1d.js";
 import { el } from "./dom.js";
 import { formatNumber } from "./format.js";
 import { RunsEditor } from "./runs.js";
+import { buildObjectiveOptions } from "./options.js";
 import { mountShare } from "./share.js";
 import { MAX_STEPS, checkOptions, checkRuns, decodeState, encodeState, objectiveSpec, runLabel, runsRequest } from "./state.js";
 import { SurfaceView } from "./surface.js";
@@ -127,40 +128,19 @@ function buildPicker() {
   sel.append(og);
 }
 
-// Controls for the objective's `options` (loss, batch size, noise…), generic over their kinds.
+// Controls for the objective's options (loss, batch size, …) and the seed: options.js.
 function buildOptions() {
-  const box = $("objective-options");
-  box.replaceChildren();
-  for (const opt of app.meta.options ?? []) {
-    const id = `option-${opt.name}`;
-    let control;
-    const value = app.state.options[opt.name] ?? opt.default;
-    if (opt.kind === "choice") {
-      control = el("select", { id, "data-testid": id });
-      for (const c of opt.choices ?? []) control.append(el("option", { value: String(c) }, String(c)));
-      control.value = String(value);
-    } else {
-      control = el("input", { id, "data-testid": id, type: "number", step: opt.kind === "int" ? "1" : "any" });
-      if (opt.low !== null && opt.low !== undefined) control.min = String(opt.low);
-      if (opt.high !== null && opt.high !== undefined) control.max = String(opt.high);
-      control.value = String(value);
-    }
-    control.addEventListener("change", () => {
-      let v = control.value;
-      if (opt.kind !== "choice") {
-        v = Number(v);
-        const bad = !Number.isFinite(v) || (opt.kind === "int" && !Number.isInteger(v)) || (opt.low != null && v < opt.low) || (opt.high != null && v > opt.high);
-        control.toggleAttribute("aria-invalid", bad);
-        if (bad) return say(`${opt.name} must be ${opt.kind === "int" ? "a whole number" : "a number"} between ${opt.low ?? "−∞"} and ${opt.high ?? "∞"}.`, "error");
-      }
-      app.state.options[opt.name] = v;
+  buildObjectiveOptions($("objective-options"), app.meta, app.state.options, {
+    seed: app.state.seed,
+    onOption: (name, v) => {
+      app.state.options[name] = v;
       configChanged({ surface: true });
-    });
-    const label = el("label", { for: id }, opt.name.replace(/_/g, " "));
-    const wrap = el("div", { class: "field" }, [label, control]);
-    if (opt.description) wrap.append(el("p", { class: "hint" }, opt.description));
-    box.append(wrap);
-  }
+    },
+    onSeed: (v) => {
+      app.state.seed = v;
+      configChanged();
+    },
+  });
 }
 
 function buildStartFields() {

@@ -160,3 +160,37 @@ def test_loss_chart_log_scale_option(gdp):
     page.wait_for_selector("body[data-phase=ready]")
     assert not page.get_by_test_id("log-scale").is_checked()
     gdp.assert_clean()
+
+
+# ---- sharing -----------------------------------------------------------------------------------
+
+
+def test_a_stochastic_model_fit_round_trips_through_the_url(gdp, gdp_browser):
+    page = gdp.goto("/?objective=linear-regression&steps=60&speed=0")
+    page.get_by_test_id("option-batch_size").fill("4")
+    page.get_by_test_id("option-batch_size").dispatch_event("change")
+    page.get_by_test_id("seed").fill("7")
+    page.get_by_test_id("seed").dispatch_event("change")
+    page.get_by_test_id("option-loss").select_option("huber")
+    play_to_end(page)
+    first = table_params(page)
+    page.wait_for_function(
+        "() => ['o.batch_size=4', 'seed=7', 'o.loss=huber'].every(s => location.search.includes(s))"
+    )
+    url = page.evaluate("() => location.href")
+    other = gdp_browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        other.goto(url)
+        other.wait_for_selector("body[data-phase=ready]")
+        assert other.get_by_test_id("option-loss").input_value() == "huber"
+        assert other.get_by_test_id("seed").input_value() == "7"
+        play_to_end(other)
+        assert table_params(other) == first
+    finally:
+        other.close()
+    # Another seed draws other mini-batches: another path.
+    page.get_by_test_id("seed").fill("8")
+    page.get_by_test_id("seed").dispatch_event("change")
+    play_to_end(page)
+    assert table_params(page) != first
+    gdp.assert_clean()
