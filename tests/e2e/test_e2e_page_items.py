@@ -4,6 +4,7 @@ outcomes, sharing and layout (issue 5, "What it does"). See conftest.py for the 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -100,6 +101,38 @@ def test_a_failed_run_keeps_its_error_and_play_tries_again(gdp):
     gdp.assert_clean()
 
 
+# ---- the surface -----------------------------------------------------------------------------
+
+
+def test_gradient_and_momentum_arrows_at_the_current_point(gdp):
+    page = gdp.goto(
+        "/?objective=himmelblau&steps=30&speed=0&run=sgd:lr=0.01,momentum=0.9&run=sgd:lr=0.01"
+    )
+    page.wait_for_selector(SURFACE_READY)
+    surface = page.get_by_test_id("surface")
+    assert surface.get_attribute("data-gradient-marks") in (None, "0")
+    for _ in range(3):
+        page.get_by_test_id("step").click()
+    wait_step(page, 3)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=surface]').dataset.gradientMarks === '2'"
+    )
+    # Only the run with momentum has a velocity to draw.
+    assert surface.get_attribute("data-velocity-marks") == "1"
+    # 1-D: the same arrows beside the tangent.
+    page = gdp.goto("/?objective=u-curve&steps=30&speed=0&run=sgd:lr=0.05,momentum=0.9")
+    page.wait_for_selector("[data-testid=curve][data-ready='1']")
+    page.get_by_test_id("step").click()
+    page.get_by_test_id("step").click()
+    wait_step(page, 2)
+    curve = page.get_by_test_id("curve")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=curve]').dataset.gradientMarks === '1'"
+    )
+    assert curve.get_attribute("data-velocity-marks") == "1"
+    gdp.assert_clean()
+
+
 # ---- controls and numbers ------------------------------------------------------------------------
 
 
@@ -159,6 +192,46 @@ def test_loss_chart_log_scale_option(gdp):
     page.reload()
     page.wait_for_selector("body[data-phase=ready]")
     assert not page.get_by_test_id("log-scale").is_checked()
+    gdp.assert_clean()
+
+
+def test_convergence_and_divergence_are_marked_and_said(gdp):
+    page = gdp.goto(
+        "/?objective=booth&steps=300&speed=0&stop_loss=0.001&run=sgd:lr=0.05&run=sgd:lr=0.2"
+    )
+    play_to_end(page)
+    status = page.get_by_test_id("status")
+    assert re.search(r"Run 1: converged at step \d+: loss < 0.001", status.inner_text())
+    assert "Run 2: diverged at step" in status.inner_text()
+    assert table_cells(page, "status") == ["converged", "diverged"]
+    surface = page.get_by_test_id("surface")
+    assert surface.get_attribute("data-converged-marks") == "1"
+    assert surface.get_attribute("data-diverged-marks") == "1"
+    gdp.assert_clean()
+
+
+def test_nan_never_blanks_or_freezes_the_page(gdp):
+    page = gdp.goto(
+        "/?objective=custom&expr=sqrt(x)%20%2B%20y%5E2&start=0.5,1&steps=50&speed=0&run=sgd:lr=0.5"
+    )
+    page.wait_for_selector(SURFACE_READY)
+    play_to_end(page)
+    assert "diverged" in page.get_by_test_id("status").inner_text()
+    assert table_cells(page, "loss") == ["NaN"]
+    assert page.get_by_test_id("surface").get_attribute("data-diverged-marks") == "1"
+    # The contours (half of them grey: sqrt of negatives) and the charts are still drawn…
+    visible = page.eval_on_selector(
+        "[data-testid=surface] canvas.base",
+        """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }""",
+    )
+    assert visible > 10_000
+    # …and the page still answers: scrub back, then switch objective and run again.
+    page.get_by_test_id("scrub").fill("0")
+    wait_step(page, 0)
+    page.get_by_test_id("objective").select_option("booth")
+    play_to_end(page)
+    assert table_cells(page, "status") == ["max steps"]
     gdp.assert_clean()
 
 
