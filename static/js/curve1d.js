@@ -4,6 +4,7 @@
 import { RUN_COLORS, finiteExtent } from "./colorscale.js";
 import { VELOCITY_STATE, arrow, arrowLength, axes, axisMap, cross, dot, fitCanvas, markCounts, ring, star } from "./draw.js";
 import { formatNumber } from "./format.js";
+import { bindPlotKeys } from "./plotkeys.js";
 
 const MARGIN = { left: 60, right: 12, top: 12, bottom: 42 };
 
@@ -24,6 +25,14 @@ export class CurveView {
     this.dirty = true;
     this.size = { w: 0, h: 0 };
     this.bind();
+    bindPlotKeys(this.canvas, {
+      pan: (fx) => {
+        const [x0, x1] = this.view[0];
+        const dx = (x1 - x0) * fx;
+        if (dx) this.setView([[x0 + dx, x1 + dx]]);
+      },
+      zoom: (f) => this.zoom(f),
+    });
     new ResizeObserver(() => this.resize()).observe(root.querySelector(".stack"));
   }
 

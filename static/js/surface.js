@@ -6,6 +6,7 @@
 import { RUN_COLORS, finiteExtent, logLevels, makeColorScale } from "./colorscale.js";
 import { VELOCITY_STATE, arrow, arrowLength, axes, axisMap, cross, dot, fitCanvas, markCounts, ring, star } from "./draw.js";
 import { formatNumber } from "./format.js";
+import { bindPlotKeys } from "./plotkeys.js";
 
 const MARGIN = { left: 56, right: 12, top: 10, bottom: 42 };
 const LEVELS = 24;
@@ -35,6 +36,15 @@ export class SurfaceView {
     this.size = { w: 0, h: 0 };
     this.bindPointer();
     this.bindToolbar();
+    bindPlotKeys(this.overlay, {
+      pan: (fx, fy) => {
+        const [[x0, x1], [y0, y1]] = this.view;
+        const dx = (x1 - x0) * fx;
+        const dy = (y1 - y0) * fy;
+        this.setView([[x0 + dx, x1 + dx], [y0 + dy, y1 + dy]]);
+      },
+      zoom: (f) => this.zoom(f),
+    });
     new ResizeObserver(() => this.resize()).observe(this.stack);
     this.resize();
   }

@@ -104,6 +104,89 @@ def test_a_failed_run_keeps_its_error_and_play_tries_again(gdp):
 # ---- the surface -----------------------------------------------------------------------------
 
 
+def test_click_sets_the_start_and_dragging_the_marker_moves_it(gdp):
+    page = gdp.goto("/?objective=booth&steps=10&speed=0")
+    page.wait_for_selector(SURFACE_READY)
+    box = page.locator(OVERLAY).bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.4
+    page.mouse.click(x0, y0)
+    page.wait_for_function("() => location.search.includes('start=')")
+    clicked = [float(page.get_by_test_id(f"start-{i}").input_value()) for i in (0, 1)]
+    # Drag the marker right and down: x grows, y shrinks (y points up on the plot).
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 60, y0 + 40, steps=6)
+    page.mouse.up()
+    page.wait_for_function(
+        "x => Number(document.querySelector('[data-testid=start-0]').value) > x", arg=clicked[0]
+    )
+    dragged = [float(page.get_by_test_id(f"start-{i}").input_value()) for i in (0, 1)]
+    assert dragged[0] > clicked[0] and dragged[1] < clicked[1]
+    # The descent starts where the marker was dropped.
+    play_to_end(page)
+    page.get_by_test_id("reset").click()
+    wait_step(page, 0)
+    assert table_params(page)[0] == pytest.approx(dragged, abs=1e-9)
+    gdp.assert_clean()
+
+
+def test_zoom_and_pan_recompute_the_surface(gdp):
+    page = gdp.page
+    bounds = surface_bounds(page)
+    gdp.goto("/?objective=himmelblau")
+    page.wait_for_selector(SURFACE_READY)
+    assert bounds == [[[-5, 5], [-5, 5]]]
+    box = page.locator(OVERLAY).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -400)  # zoom in
+    page.wait_for_function("() => location.search.includes('view=')")
+    page.wait_for_timeout(400)
+    assert len(bounds) == 2
+    (zx0, zx1), (zy0, zy1) = bounds[-1]
+    assert zx1 - zx0 < 10 and zy1 - zy0 < 10
+    # Drag (pan) to the left: the view moves right, same size.
+    px, py = box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.7
+    page.mouse.move(px, py)
+    page.mouse.down()
+    page.mouse.move(px - 100, py, steps=5)
+    page.mouse.up()
+    page.wait_for_timeout(400)
+    assert len(bounds) == 3
+    (px0, px1), (py0, py1) = bounds[-1]
+    assert px0 > zx0 and px1 - px0 == pytest.approx(zx1 - zx0, rel=1e-4)
+    assert (py0, py1) == pytest.approx((zy0, zy1), rel=1e-4)
+    # Keyboard: Tab onto the plot, then ↑ pans up and − zooms out.
+    page.get_by_role("button", name="Reset view").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.classList.contains('overlay')")
+    page.keyboard.press("ArrowUp")
+    page.wait_for_timeout(400)
+    assert bounds[-1][1][0] > py0 and bounds[-1][0] == pytest.approx([px0, px1], rel=1e-4)
+    page.get_by_role("button", name="Reset view").click()
+    page.wait_for_timeout(400)
+    assert bounds[-1] == [[-5, 5], [-5, 5]]
+    assert page.get_by_test_id("surface").get_attribute("data-ready") == "1"
+    gdp.assert_clean()
+
+
+def test_hover_shows_x_y_and_the_loss(gdp):
+    page = gdp.goto("/?objective=booth")
+    page.wait_for_selector(SURFACE_READY)
+    box = page.locator(OVERLAY).bounding_box()
+    tip = page.locator("[data-testid=surface] .tooltip")
+    for fx, fy in ((0.5, 0.5), (0.3, 0.7), (0.8, 0.2)):
+        page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=surface] .tooltip').hidden"
+        )
+        m = re.fullmatch(r"x = (\S+), y = (\S+), loss ≈ (\S+)", tip.inner_text())
+        assert m, tip.inner_text()
+        x, y, loss = (float(v) for v in m.groups())
+        booth = (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2
+        assert loss == pytest.approx(booth, rel=0.03, abs=0.5)
+    gdp.assert_clean()
+
+
 def test_gradient_and_momentum_arrows_at_the_current_point(gdp):
     page = gdp.goto(
         "/?objective=himmelblau&steps=30&speed=0&run=sgd:lr=0.01,momentum=0.9&run=sgd:lr=0.01"
@@ -266,4 +349,37 @@ def test_a_stochastic_model_fit_round_trips_through_the_url(gdp, gdp_browser):
     page.get_by_test_id("seed").dispatch_event("change")
     play_to_end(page)
     assert table_params(page) != first
+    gdp.assert_clean()
+
+
+# ---- layout ----------------------------------------------------------------------------------
+
+
+ACCESSIBLE_NAMES = """() => [...document.querySelectorAll('input, select, textarea, button')]
+  .filter(e => e.getClientRects().length)
+  .map(e => {
+    const byLabel = e.labels ? [...e.labels].map(l => l.textContent.trim()).join(' ') : '';
+    const by = e.getAttribute('aria-labelledby');
+    const name = byLabel || e.getAttribute('aria-label')
+      || (by && document.getElementById(by)?.textContent)
+      || (e.tagName === 'BUTTON' && e.textContent.trim()) || '';
+    return {what: e.outerHTML.slice(0, 80), name: name.trim()};
+  })"""
+
+
+def test_controls_are_labelled_and_reachable_by_keyboard(gdp):
+    page = gdp.goto("/?objective=linear-regression&steps=20&speed=0&run=sgd:lr=0.1&run=adam:lr=0.1")
+    play_to_end(page)  # the scrub slider is enabled once there is something to scrub
+    controls = page.evaluate(ACCESSIBLE_NAMES)
+    assert len(controls) > 25
+    unnamed = [c["what"] for c in controls if not c["name"]]
+    assert not unnamed, f"controls without an accessible name: {unnamed}"
+    wanted = {"objective", "option-loss", "option-batch_size", "optimizer", "lr", "add-run"}
+    wanted |= {"reset", "play", "step", "speed", "scrub", "log-scale", "steps", "start-0"}
+    reached: set[str] = set()
+    page.locator("h1").click()
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("() => document.activeElement.dataset.testid || ''"))
+    assert wanted <= reached, f"not reachable with Tab: {wanted - reached}"
     gdp.assert_clean()
