@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -321,6 +325,37 @@ def test_nan_never_blanks_or_freezes_the_page(gdp):
 # ---- sharing -----------------------------------------------------------------------------------
 
 
+def test_json_export_and_the_python_and_curl_snippets_reproduce_the_runs(gdp):
+    page = gdp.goto("/?objective=himmelblau&steps=40&speed=0&run=sgd:lr=0.01,momentum=0.9")
+    play_to_end(page)
+    shown = table_params(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export JSON").click()
+    assert info.value.suggested_filename == "descent.json"
+    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert data["request"]["runs"][0]["optimizer"] == {"name": "sgd", "lr": 0.01, "momentum": 0.9}
+    assert [r["trace"]["params"][-1] for r in data["runs"]] == shown
+    assert len(data["runs"][0]["trace"]["step"]) == 41
+
+    page.get_by_role("button", name="Copy Python (httpx)").click()
+    snippet = page.locator("#snippet").input_value()
+    assert snippet.startswith("import httpx") and f"{gdp.base}/api/v1/runs" in snippet
+    out = subprocess.run(
+        [sys.executable, "-c", snippet], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert str(shown[0]) in out.stdout.replace("\n", " ")
+
+    page.get_by_role("button", name="Copy curl command").click()
+    command = page.locator("#snippet").input_value()
+    assert command.startswith("curl ")
+    if shutil.which("curl"):
+        out = subprocess.run(
+            ["bash", "-c", command], capture_output=True, text=True, timeout=60, check=True
+        )
+        assert [r["trace"]["params"][-1] for r in json.loads(out.stdout)["runs"]] == shown
+    gdp.assert_clean()
+
+
 def test_a_stochastic_model_fit_round_trips_through_the_url(gdp, gdp_browser):
     page = gdp.goto("/?objective=linear-regression&steps=60&speed=0")
     page.get_by_test_id("option-batch_size").fill("4")
@@ -382,4 +417,53 @@ def test_controls_are_labelled_and_reachable_by_keyboard(gdp):
         page.keyboard.press("Tab")
         reached.add(page.evaluate("() => document.activeElement.dataset.testid || ''"))
     assert wanted <= reached, f"not reachable with Tab: {wanted - reached}"
+    gdp.assert_clean()
+
+
+def test_usable_at_1280_by_720(gdp):
+    page = gdp.goto("/?objective=himmelblau&steps=50&speed=0")
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 1280
+    # Without scrolling: the surface, the playback controls, the status, the loss chart.
+    for tid in ("surface", "play", "step", "reset", "speed", "status", "loss-chart", "objective"):
+        box = page.get_by_test_id(tid).bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= 720, tid
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1280, tid
+    play_to_end(page)
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 1280
+    gdp.assert_clean()
+
+
+def test_usable_at_phone_width(gdp_phone):
+    page = gdp_phone.goto("/?objective=himmelblau&steps=50&speed=0&run=sgd:lr=0.01&run=adam:lr=0.1")
+    page.wait_for_selector(SURFACE_READY)
+    # The plot comes first, and a tap on it sets the start.
+    box = page.locator(OVERLAY).bounding_box()
+    assert box["width"] > 300 and box["y"] < 844
+    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.4)
+    page.wait_for_function("() => location.search.includes('start=')")
+    play_to_end(page)
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 391
+    for tid in ("play", "step", "scrub", "run-table", "loss-chart", "objective", "add-run"):
+        el = page.get_by_test_id(tid)
+        el.scroll_into_view_if_needed()
+        b = el.bounding_box()
+        assert b and b["x"] >= 0 and b["x"] + b["width"] <= 391, tid
+    gdp_phone.assert_clean()
+
+
+def test_expression_message_appears_next_to_the_input(gdp):
+    page = gdp.goto("/?objective=custom&expr=x%5E2%20%2B%20y%5E2")
+    box = page.get_by_test_id("expression")
+    box.fill("x^2 + (y")
+    error = page.get_by_test_id("expression-error")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=expression-error]').textContent !== ''"
+    )
+    assert "never closed" in error.inner_text() and "column" in error.inner_text()
+    assert error.get_attribute("id") in box.get_attribute("aria-describedby").split()
+    ib, eb = box.bounding_box(), error.bounding_box()
+    assert 0 <= eb["y"] - (ib["y"] + ib["height"]) < 20 and abs(eb["x"] - ib["x"]) < 20
+    # The last good expression stays in force while the typed one is wrong.
+    assert "expr=x%5E2%20%2B%20y%5E2" in page.evaluate("() => location.search")
+    expected_errors_only(gdp, "422")
     gdp.assert_clean()
