@@ -20,6 +20,7 @@ export class Charts {
     this.colors = [];
     this.traces = null;
     this.cursor = -1;
+    this.upto = -1;
     const ro = new ResizeObserver(() => this.resize());
     for (const s of this.specs) ro.observe(s.el);
   }
@@ -31,6 +32,7 @@ export class Charts {
     this.log = log;
     for (const p of this.plots) p.destroy();
     this.plots = this.specs.map((s) => {
+      s.el.dataset.scale = log ? "log" : "linear";
       const width = Math.max(200, s.el.clientWidth);
       const opts = {
         width,
@@ -74,14 +76,23 @@ export class Charts {
 
   data(field) {
     if (!this.traces) return [[], ...this.labels.map(() => [])];
-    return chartSeries(this.traces, this.cursor, field, this.log);
+    return chartSeries(this.traces, this.upto, field, this.log);
   }
 
-  // New data up to recorded index `cursor` (called at most once per frame by main.js).
-  update(traces, cursor) {
+  // Lines up to recorded index `upto` (the furthest step watched, so that scrubbing back keeps
+  // the whole curve in view) and the dashed marker at `cursor`, the scrubbed step. Called at
+  // most once per frame by main.js.
+  update(traces, cursor, upto = cursor) {
     this.traces = traces;
     this.cursor = cursor;
+    this.upto = Math.max(cursor, upto);
     this.plots.forEach((u, i) => u.setData(this.data(this.specs[i].field)));
+    // The steps at the marker and at the lines' end, as data-cursor-step / data-last-step.
+    const stepAt = (k) => (traces && k >= 0 && k < traces.length ? String(traces.steps[k]) : "");
+    for (const s of this.specs) {
+      s.el.dataset.cursorStep = stepAt(cursor);
+      s.el.dataset.lastStep = stepAt(Math.min(this.upto, (traces?.length ?? 0) - 1));
+    }
     this.explainGaps();
   }
 
@@ -92,7 +103,7 @@ export class Charts {
     let hidden = false;
     if (this.log && this.traces) {
       for (const run of this.traces.runs) {
-        const n = Math.min(run.n, this.cursor + 1);
+        const n = Math.min(run.n, this.upto + 1);
         for (let k = 0; k < n && !hidden; k++) if (run.loss[k] <= 0) hidden = true;
       }
     }

@@ -30,7 +30,7 @@ export class Controls {
   }
 
   key(e) {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return; // a focused plot pans
     const t = e.target;
     const typing = t instanceof HTMLElement && (t.matches("input, select, textarea, [contenteditable]") || t.isContentEditable);
     if (e.key === " " && !typing && !(t instanceof HTMLElement && t.matches("button, summary, a"))) {

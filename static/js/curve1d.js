@@ -2,8 +2,9 @@
 // the curve joined by a dashed path (the classic U-curve picture), the current point with its
 // tangent (slope = gradient) and a −gradient arrow; wheel/drag zoom-pan in x, click/drag start.
 import { RUN_COLORS, finiteExtent } from "./colorscale.js";
-import { arrow, arrowLength, axes, axisMap, cross, dot, fitCanvas, ring, star } from "./draw.js";
+import { VELOCITY_STATE, arrow, arrowLength, axes, axisMap, cross, dot, fitCanvas, markCounts, ring, star } from "./draw.js";
 import { formatNumber } from "./format.js";
+import { bindPlotKeys } from "./plotkeys.js";
 
 const MARGIN = { left: 60, right: 12, top: 12, bottom: 42 };
 
@@ -24,6 +25,14 @@ export class CurveView {
     this.dirty = true;
     this.size = { w: 0, h: 0 };
     this.bind();
+    bindPlotKeys(this.canvas, {
+      pan: (fx) => {
+        const [x0, x1] = this.view[0];
+        const dx = (x1 - x0) * fx;
+        if (dx) this.setView([[x0 + dx, x1 + dx]]);
+      },
+      zoom: (f) => this.zoom(f),
+    });
     new ResizeObserver(() => this.resize()).observe(root.querySelector(".stack"));
   }
 
@@ -136,6 +145,7 @@ export class CurveView {
       if (Number.isFinite(m.point?.[0]) && Number.isFinite(m.value)) star(ctx, xs(m.point[0]), ys(m.value), 7);
     }
     let points = 0;
+    const marks = { gradient: 0, velocity: 0, diverged: 0, converged: 0 };
     const t = this.traces;
     if (t) {
       t.runs.forEach((run, ri) => {
@@ -182,7 +192,10 @@ export class CurveView {
           // Pinned inside the plot: a diverged point is usually far outside the view.
           const px = Math.min(r.x + r.w - 10, Math.max(r.x + 10, xs(run.params[j])));
           const py = Math.min(r.y + r.h - 10, Math.max(r.y + 10, ys(run.loss[j])));
-          if (j >= 0) cross(ctx, px, py, 7, color);
+          if (j >= 0) {
+            cross(ctx, px, py, 7, color);
+            marks.diverged++;
+          }
           return;
         }
         const cx = xs(x);
@@ -200,12 +213,24 @@ export class CurveView {
           ctx.stroke();
           ctx.globalAlpha = 1;
           const L = arrowLength(Math.abs(g), Math.abs(run.grad[0]));
-          if (L) arrow(ctx, cx, cy, cx - Math.sign(g) * L, cy, { color, width: 2.2 });
+          if (L && arrow(ctx, cx, cy, cx - Math.sign(g) * L, cy, { color, width: 2.2 })) marks.gradient++;
+          // Momentum / velocity: dashed, just below the gradient arrow so both stay readable.
+          for (const name of VELOCITY_STATE) {
+            const v = run.stateAt(name, end)?.[0];
+            if (v === undefined) continue;
+            const Lv = Number.isFinite(v) ? arrowLength(Math.abs(v), Math.abs(run.grad[0])) : 0;
+            if (Lv && arrow(ctx, cx, cy + 9, cx - Math.sign(v) * Lv, cy + 9, { color, width: 1.6, dash: [4, 3] })) marks.velocity++;
+            break;
+          }
         }
         dot(ctx, cx, cy, 5.5, color);
-        if (status === "converged") ring(ctx, cx, cy, 10, color);
+        if (status === "converged") {
+          ring(ctx, cx, cy, 10, color);
+          marks.converged++;
+        }
       });
     }
+    markCounts(this.root, marks);
     if (this.start && c) {
       const z = interp(c, this.start[0]);
       const sx = xs(this.start[0]);

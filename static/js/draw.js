@@ -32,11 +32,24 @@ export function axisMap([d0, d1], [p0, p1], flip = false) {
   return f;
 }
 
+// Optimizer state that points along the update (drawn as the dashed "velocity" arrow).
+export const VELOCITY_STATE = ["momentum_buffer", "exp_avg", "velocity", "momentum", "m"];
+
+// Publish what a view drew this frame as data attributes (data-gradient-arrows="2", …), so tests
+// can tell a drawn arrow or marker from a blank canvas. Touches the DOM only on a change.
+export function markCounts(root, marks) {
+  for (const [name, n] of Object.entries(marks)) {
+    const key = `${name}Marks`;
+    if (root.dataset[key] !== String(n)) root.dataset[key] = String(n);
+  }
+}
+
+// An arrow from (x0, y0) to (x1, y1); false (nothing drawn) when it would be under a pixel long.
 export function arrow(ctx, x0, y0, x1, y1, { color, width = 2, dash = null, head = 7 }) {
   const dx = x1 - x0;
   const dy = y1 - y0;
   const len = Math.hypot(dx, dy);
-  if (!(len > 1)) return;
+  if (!(len > 1)) return false;
   const ux = dx / len;
   const uy = dy / len;
   ctx.save();
@@ -56,6 +69,7 @@ export function arrow(ctx, x0, y0, x1, y1, { color, width = 2, dash = null, head
   ctx.closePath();
   ctx.fill();
   ctx.restore();
+  return true;
 }
 
 // Outlined dot: visible on both the dark and the bright end of the colour map.

@@ -9,8 +9,9 @@ import { CurveView } from "./curve1d.js";
 import { el } from "./dom.js";
 import { formatNumber } from "./format.js";
 import { RunsEditor } from "./runs.js";
+import { buildObjectiveOptions } from "./options.js";
 import { mountShare } from "./share.js";
-import { MAX_STEPS, decodeState, encodeState, objectiveSpec, runLabel, runsRequest } from "./state.js";
+import { MAX_STEPS, checkOptions, checkRuns, decodeState, encodeState, objectiveSpec, runLabel, runsRequest } from "./state.js";
 import { SurfaceView } from "./surface.js";
 import { RunTable } from "./table.js";
 import { TraceSet } from "./trace.js";
@@ -48,6 +49,7 @@ const app = {
   stream: null, // AbortController of the running POST /runs
   surfaceCtl: null,
   pos: 0, // playhead: fractional recorded-step index
+  seen: 0, // furthest recorded index the playhead has reached: the charts draw up to it
   playing: false,
   announced: new Set(),
   chartKey: "",
@@ -126,40 +128,19 @@ function buildPicker() {
   sel.append(og);
 }
 
-// Controls for the objective's `options` (loss, batch size, noise…), generic over their kinds.
+// Controls for the objective's options (loss, batch size, …) and the seed: options.js.
 function buildOptions() {
-  const box = $("objective-options");
-  box.replaceChildren();
-  for (const opt of app.meta.options ?? []) {
-    const id = `option-${opt.name}`;
-    let control;
-    const value = app.state.options[opt.name] ?? opt.default;
-    if (opt.kind === "choice") {
-      control = el("select", { id, "data-testid": id });
-      for (const c of opt.choices ?? []) control.append(el("option", { value: String(c) }, String(c)));
-      control.value = String(value);
-    } else {
-      control = el("input", { id, "data-testid": id, type: "number", step: opt.kind === "int" ? "1" : "any" });
-      if (opt.low !== null && opt.low !== undefined) control.min = String(opt.low);
-      if (opt.high !== null && opt.high !== undefined) control.max = String(opt.high);
-      control.value = String(value);
-    }
-    control.addEventListener("change", () => {
-      let v = control.value;
-      if (opt.kind !== "choice") {
-        v = Number(v);
-        const bad = !Number.isFinite(v) || (opt.kind === "int" && !Number.isInteger(v)) || (opt.low != null && v < opt.low) || (opt.high != null && v > opt.high);
-        control.toggleAttribute("aria-invalid", bad);
-        if (bad) return say(`${opt.name} must be ${opt.kind === "int" ? "a whole number" : "a number"} between ${opt.low ?? "−∞"} and ${opt.high ?? "∞"}.`, "error");
-      }
-      app.state.options[opt.name] = v;
+  buildObjectiveOptions($("objective-options"), app.meta, app.state.options, {
+    seed: app.state.seed,
+    onOption: (name, v) => {
+      app.state.options[name] = v;
       configChanged({ surface: true });
-    });
-    const label = el("label", { for: id }, opt.name.replace(/_/g, " "));
-    const wrap = el("div", { class: "field" }, [label, control]);
-    if (opt.description) wrap.append(el("p", { class: "hint" }, opt.description));
-    box.append(wrap);
-  }
+    },
+    onSeed: (v) => {
+      app.state.seed = v;
+      configChanged();
+    },
+  });
 }
 
 function buildStartFields() {
@@ -330,6 +311,7 @@ function invalidate() {
   app.traces = null;
   app.request = null;
   app.pos = 0;
+  app.seen = 0;
   app.playing = false;
   app.announced.clear();
   const colors = RUN_COLORS;
@@ -362,6 +344,7 @@ function startStream() {
   app.request = request;
   app.traces = traces;
   app.pos = 0;
+  app.seen = 0;
   app.announced.clear();
   view().setTraces(traces, RUN_COLORS);
   const ctl = (app.stream = new AbortController());
@@ -385,13 +368,14 @@ function startStream() {
       app.stream = null;
       app.playing = false;
       traces.done = true;
+      traces.failed = true; // announce() must not cover the error with "Done."
       report(e, "The run failed");
     });
 }
 
 function play() {
   if (!app.meta) return;
-  if (!app.traces) startStream();
+  if (!app.traces || app.traces.failed) startStream(); // a failed run is tried again
   else if (app.traces.done && app.pos >= app.traces.length - 1) app.pos = 0; // replay from the start
   app.playing = true;
   if (app.traces.length) say("Playing.");
@@ -406,8 +390,9 @@ const handlers = {
   toggle: () => (app.playing ? pause() : play()),
   stepBy: (d) => {
     app.playing = false;
-    if (!app.traces) startStream();
-    const last = Math.max(0, app.traces.length - 1);
+    if (!app.traces || app.traces.failed) startStream();
+    // While steps still stream in, the target may not have arrived yet: frame() shows it then.
+    const last = app.traces.done ? Math.max(0, app.traces.length - 1) : Infinity;
     app.pos = Math.min(last, Math.max(0, Math.floor(app.pos) + d));
   },
   reset: () => {
@@ -443,7 +428,7 @@ function describe(run, i) {
 // Divergence is announced the moment the playhead reaches it; a one-line summary at the end.
 function announce(k) {
   const t = app.traces;
-  if (!t) return;
+  if (!t || t.failed) return;
   const end = k >= t.length - 1;
   t.runs.forEach((run, i) => {
     if (run.statusAt(k) === "diverged" && !app.announced.has(i) && !end) {
@@ -467,27 +452,28 @@ function frame() {
     const last = Math.max(0, t.length - 1);
     app.pos = app.state.speed === 0 ? last : Math.min(app.pos + app.state.speed, last);
     if (t.done && app.pos >= last) app.playing = false;
-  }
+  } else if (t?.done && app.pos > t.length - 1) app.pos = Math.max(0, t.length - 1);
   const k = t ? Math.min(Math.floor(app.pos), Math.max(0, t.length - 1)) : 0;
   if (app.computing && t?.length) {
     app.computing = false; // first steps arrived: the status line moves on from "Computing…"
-    if (app.playing) say("Playing.");
+    say(app.playing ? "Playing." : "Stepping: press Play (or Space) to go on.");
   }
   const v = view();
   v.setCursor(k, t?.length ?? 0);
   v.render();
   if (t) {
     // Charts are the costliest redraw (2 × 8 series × 5,000 points): ~10 per second while playing.
-    const key = `${t.length}|${k}|${t.done}`;
+    app.seen = Math.max(app.seen, k);
+    const key = `${t.length}|${k}|${app.seen}|${t.done}`;
     if (key !== app.chartKey && (!app.playing || app.frame % 6 === 0)) {
       app.chartKey = key;
-      app.charts.update(t, k);
+      app.charts.update(t, k, app.seen);
     }
     app.table.update(t, k);
     announce(k);
   }
-  // Machine-readable player state for tests and styling: idle | playing | paused | done.
-  const run = !t ? "idle" : app.playing ? "playing" : t.done && k >= t.length - 1 ? "done" : "paused";
+  // Machine-readable player state for tests and styling: idle | playing | paused | done | failed.
+  const run = !t ? "idle" : t.failed ? "failed" : app.playing ? "playing" : t.done && k >= t.length - 1 ? "done" : "paused";
   if (document.body.dataset.run !== run) document.body.dataset.run = run;
   app.controls.update({
     playing: app.playing,
@@ -622,8 +608,15 @@ async function boot() {
   }
   if (s.objective === "custom") s.expression ||= DEFAULT_EXPRESSION;
   app.meta = resolveMeta();
+  const opts = checkOptions(s.options, app.meta.options);
+  s.options = opts.options;
+  if (opts.problems.length) note += `Ignored from the URL: ${opts.problems.join("; ")}. `;
   for (const o of app.meta.options ?? []) if (!(o.name in s.options)) s.options[o.name] = o.default;
-  s.runs = s.runs.filter((r) => app.optByName[r.optimizer] || !app.optimizers.length);
+  if (app.optimizers.length) {
+    const checked = checkRuns(s.runs, app.optByName);
+    s.runs = checked.runs;
+    if (checked.problems.length) note += `Ignored from the URL: ${checked.problems.join("; ")}. `;
+  }
   if (!s.runs.length) s.runs = [{ optimizer: app.optimizers[0]?.name ?? "sgd", hp: {} }];
   app.runsEditor.setOptimizers(app.optimizers);
   app.runsEditor.setDefaultLr(app.meta.default_lr);

@@ -71,7 +71,8 @@ function dec(s) {
   }
 }
 
-// run=adam:lr=0.05,betas=0.9/0.999 — optimizer name, then its hyper-parameters.
+// run=adam:lr=0.05,betas=0.9/0.999 — optimizer name, then its hyper-parameters. Hand-written
+// URLs also separate them with ":" or ";" (run=sgd:lr=0.001:momentum=0.9), so those work too.
 export function encodeRun(run) {
   const hp = Object.entries(run.hp ?? {})
     .filter(([, v]) => v !== null && v !== undefined)
@@ -83,7 +84,7 @@ export function decodeRun(s) {
   const [name, rest] = s.split(/:(.*)/s);
   if (!/^[a-z0-9_]+$/i.test(name)) return null;
   const hp = {};
-  for (const item of (rest ?? "").split(",")) {
+  for (const item of (rest ?? "").split(/[,:;]/)) {
     const eq = item.indexOf("=");
     if (eq <= 0) continue;
     const key = item.slice(0, eq);
@@ -151,6 +152,60 @@ export function decodeState(query) {
   }
   if (runs.length) s.runs = runs;
   return s;
+}
+
+// Check runs from a URL against GET /optimizers: an unknown optimizer, a setting it does not
+// have, or a value of the wrong kind or outside its range is dropped (the default applies) and
+// named in `problems`, rather than sent on to fail the whole POST /runs.
+export function checkRuns(runs, optimizersByName) {
+  const problems = [];
+  const out = [];
+  for (const run of runs) {
+    const meta = optimizersByName[run.optimizer];
+    if (!meta) {
+      problems.push(`unknown optimizer “${run.optimizer}”`);
+      continue;
+    }
+    const hp = {};
+    for (const [name, value] of Object.entries(run.hp ?? {})) {
+      const h = meta.hyperparams.find((p) => p.name === name);
+      const why = !h ? "is not one of its settings" : badValue(h, value);
+      if (why) problems.push(`${run.optimizer} ${name}=${encodeValue(value)} ${why}`);
+      else hp[name] = value;
+    }
+    out.push({ optimizer: run.optimizer, hp });
+  }
+  return { runs: out, problems };
+}
+
+// The same check for an objective's options (GET /objectives: loss, batch_size, …).
+export function checkOptions(options, specs = []) {
+  const problems = [];
+  const out = {};
+  for (const [name, value] of Object.entries(options ?? {})) {
+    const h = specs.find((o) => o.name === name);
+    const why = !h ? "is not an option of this objective" : badValue(h, value);
+    if (why) problems.push(`${name}=${encodeValue(value)} ${why}`);
+    else out[name] = value;
+  }
+  return { options: out, problems };
+}
+
+function badValue(h, v) {
+  if (h.kind === "choice") return (h.choices ?? []).map(String).includes(String(v)) ? "" : `is not one of ${(h.choices ?? []).join(", ")}`;
+  if (h.kind === "bool") return typeof v === "boolean" ? "" : "is not true or false";
+  const nums = h.kind === "pair" ? v : [v];
+  if (!Array.isArray(nums) || (h.kind === "pair" && nums.length !== 2)) return "is not a pair a/b";
+  for (const x of nums) {
+    if (typeof x !== "number" || !Number.isFinite(x)) return "is not a number";
+    if (h.kind === "int" && !Number.isInteger(x)) return "is not a whole number";
+    const lowOk = h.low == null || (h.low_inclusive === false ? x > h.low : x >= h.low);
+    const highOk = h.high == null || (h.high_inclusive === false ? x < h.high : x <= h.high);
+    if (!lowOk || !highOk) return `is outside ${h.low ?? "−∞"}…${h.high ?? "∞"}`;
+  }
+  // A learning rate of 0 is legal for the API but never moves: treat it as missing.
+  if (h.name === "lr" && !(v > 0)) return "must be above 0";
+  return "";
 }
 
 // The objective SPEC of the API: {"id": …, ...options} or {"expression": …}.

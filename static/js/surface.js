@@ -4,13 +4,13 @@
 // Three stacked canvases so each frame redraws only what changed: base (contours + axes),
 // trail (paths, drawn incrementally), overlay (markers, arrows).
 import { RUN_COLORS, finiteExtent, logLevels, makeColorScale } from "./colorscale.js";
-import { arrow, arrowLength, axes, axisMap, cross, dot, fitCanvas, ring, star } from "./draw.js";
+import { VELOCITY_STATE, arrow, arrowLength, axes, axisMap, cross, dot, fitCanvas, markCounts, ring, star } from "./draw.js";
 import { formatNumber } from "./format.js";
+import { bindPlotKeys } from "./plotkeys.js";
 
 const MARGIN = { left: 56, right: 12, top: 10, bottom: 42 };
 const LEVELS = 24;
-// Optimizer state that points along the update (drawn as the dashed "velocity" arrow).
-export const VELOCITY_STATE = ["momentum_buffer", "exp_avg", "velocity", "momentum", "m"];
+export { VELOCITY_STATE } from "./draw.js";
 
 export class SurfaceView {
   constructor(root, { onStart, onView }) {
@@ -36,6 +36,15 @@ export class SurfaceView {
     this.size = { w: 0, h: 0 };
     this.bindPointer();
     this.bindToolbar();
+    bindPlotKeys(this.overlay, {
+      pan: (fx, fy) => {
+        const [[x0, x1], [y0, y1]] = this.view;
+        const dx = (x1 - x0) * fx;
+        const dy = (y1 - y0) * fy;
+        this.setView([[x0 + dx, x1 + dx], [y0 + dy, y1 + dy]]);
+      },
+      zoom: (f) => this.zoom(f),
+    });
     new ResizeObserver(() => this.resize()).observe(this.stack);
     this.resize();
   }
@@ -298,6 +307,8 @@ export class SurfaceView {
       if (m.point?.length >= 2) star(ctx, xs(m.point[0]), ys(m.point[1]), 7, m.kind === "global" ? "#fff" : "#bbb");
     }
     const t = this.traces;
+    // What this frame shows, counted into data-gradient-marks, data-diverged-marks, … for tests.
+    const marks = { gradient: 0, velocity: 0, diverged: 0, converged: 0 };
     if (t) {
       t.runs.forEach((run, ri) => {
         const color = this.colors[ri % this.colors.length];
@@ -309,11 +320,13 @@ export class SurfaceView {
         if (!finite || status === "diverged") {
           // Diverged: a cross at the last finite point, so the page shows where it blew up.
           const j = run.lastFiniteIndex(k);
-          const q = j >= 0 ? run.point(j) : null;
+          // No finite loss at all (NaN from the start): mark the start itself.
+          const q = j >= 0 ? run.point(j) : finite ? p : null;
           if (q) {
             // Pinned to the plot's edge when the last finite point is far outside the view.
             const [mx, my] = pin(r, xs(q[0]), ys(q[1]), 12);
             cross(ctx, mx, my, 7, color);
+            marks.diverged++;
             label(ctx, "diverged", Math.min(mx + 10, r.x + r.w - 62), Math.max(my - 10, r.y + 14), color);
           }
           return;
@@ -322,18 +335,22 @@ export class SurfaceView {
         const cy = ys(p[1]);
         const ref = run.gradNorm[0];
         const g = run.gradAt(k);
-        this.vectorArrow(ctx, cx, cy, g, ref, xs, ys, { color, width: 2.2 });
+        if (this.vectorArrow(ctx, cx, cy, g, ref, xs, ys, { color, width: 2.2 })) marks.gradient++;
         for (const name of VELOCITY_STATE) {
           const v = run.stateAt(name, k);
           if (v) {
-            this.vectorArrow(ctx, cx, cy, v, run.stateNorm0?.[name] ?? ref, xs, ys, { color, width: 1.6, dash: [4, 3] });
+            if (this.vectorArrow(ctx, cx, cy, v, ref, xs, ys, { color, width: 1.6, dash: [4, 3] })) marks.velocity++;
             break;
           }
         }
         dot(ctx, cx, cy, 5, color);
-        if (status === "converged") ring(ctx, cx, cy, 10, color);
+        if (status === "converged") {
+          ring(ctx, cx, cy, 10, color);
+          marks.converged++;
+        }
       });
     }
+    markCounts(this.root, marks);
     if (this.start && this.start.length >= 2) {
       const sx = xs(this.start[0]);
       const sy = ys(this.start[1]);
@@ -344,14 +361,15 @@ export class SurfaceView {
   }
 
   // −vector (the way the update moves), compressed length; nothing for NaN or zero vectors.
+  // True when an arrow was drawn.
   vectorArrow(ctx, cx, cy, vec, ref, xs, ys, style) {
-    if (!vec || !vec.every(Number.isFinite)) return;
+    if (!vec || !vec.every(Number.isFinite)) return false;
     const sx = -vec[0] * xs.scale;
     const sy = -vec[1] * ys.scale;
     const len = Math.hypot(sx, sy);
     const L = arrowLength(Math.hypot(vec[0], vec[1]), ref);
-    if (!(len > 0) || !L) return;
-    arrow(ctx, cx, cy, cx + (sx / len) * L, cy + (sy / len) * L, style);
+    if (!(len > 0) || !L) return false;
+    return arrow(ctx, cx, cy, cx + (sx / len) * L, cy + (sy / len) * L, style);
   }
 
   drawLegend() {
@@ -367,6 +385,10 @@ export class SurfaceView {
     ctx.textAlign = "left"; // the context keeps the last call's alignment
     ctx.textBaseline = "top";
     ctx.fillText("loss", 8, 4);
+    if (g?.missing && !g.levels.length) {
+      ctx.font = "12px system-ui, sans-serif";
+      ctx.fillText("not finite anywhere in this view (grey)", MARGIN.left, 4);
+    }
     if (!g || !g.levels.length) return;
     const x0 = MARGIN.left;
     const bw = (w - x0 - MARGIN.right) / g.color.bands.length;

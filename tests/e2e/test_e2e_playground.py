@@ -71,10 +71,27 @@ def test_model_fitting_objective_shows_its_options(gdp):
     page = gdp.goto("/")
     fitting = [o for o in objectives(gdp.base) if o["group"] == "model-fitting" and o["options"]]
     assert fitting, "the API lists no model-fitting objective with options"
-    obj = fitting[0]
-    page.get_by_test_id("objective").select_option(obj["id"])
-    for opt in obj["options"]:
-        assert page.get_by_test_id(f"option-{opt['name']}").is_visible()
+    for obj in fitting:
+        page.get_by_test_id("objective").select_option(obj["id"])
+        # Every model-fitting objective shows its loss (a choice where several apply), its batch
+        # size for stochastic gradients and the seed that draws the batches.
+        for tid in ("option-loss", "option-batch_size", "seed"):
+            assert page.get_by_test_id(tid).is_visible(), (obj["id"], tid)
+        for opt in obj["options"]:
+            if opt["name"] != "delta":  # δ belongs to the Huber loss: shown with it, below
+                assert page.get_by_test_id(f"option-{opt['name']}").is_visible()
+    page.get_by_test_id("objective").select_option("linear-regression")
+    loss = page.get_by_test_id("option-loss")
+    assert loss.is_enabled()
+    labels = loss.locator("option").all_inner_texts()
+    assert [t.split()[0] for t in labels] == ["MSE", "MAE", "Huber"]
+    assert page.get_by_test_id("option-delta").is_hidden()
+    loss.select_option("huber")
+    assert page.get_by_test_id("option-delta").is_visible()
+    page.wait_for_function("() => location.search.includes('o.loss=huber')")
+    page.get_by_test_id("objective").select_option("logistic-regression")
+    assert page.get_by_test_id("option-loss").is_disabled()
+    assert "BCE" in page.get_by_test_id("option-loss").inner_text()
     gdp.assert_clean()
 
 

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  MAX_RUNS, decodeRun, decodeState, defaultState, encodeRun, encodeState, objectiveSpec, recordFor, runsRequest,
+  MAX_RUNS, checkOptions, checkRuns, decodeRun, decodeState, defaultState, encodeRun, encodeState, objectiveSpec, recordFor, runsRequest,
 } from "../../static/js/state.js";
 
 const full = () => ({
@@ -99,4 +99,53 @@ test("objectiveSpec and runsRequest follow the API contract", () => {
 test("recordFor caps recorded points", () => {
   assert.equal(recordFor(5000), "all");
   assert.deepEqual(recordFor(20000), { every: 4 });
+});
+
+test("hand-written runs may separate settings with ':' or ';'", () => {
+  assert.deepEqual(decodeRun("sgd:lr=0.001:momentum=0.9"), { optimizer: "sgd", hp: { lr: 0.001, momentum: 0.9 } });
+  assert.deepEqual(decodeRun("adam:lr=0.05;betas=0.8/0.9"), { optimizer: "adam", hp: { lr: 0.05, betas: [0.8, 0.9] } });
+  const s = decodeState("run=sgd:lr=0.001:momentum=0.9&speed=0");
+  assert.deepEqual(s.runs, [{ optimizer: "sgd", hp: { lr: 0.001, momentum: 0.9 } }]);
+  assert.equal(s.speed, 0);
+});
+
+const OPTIMIZERS = {
+  sgd: {
+    hyperparams: [
+      { name: "lr", kind: "float", low: 0, high: null },
+      { name: "momentum", kind: "float", low: 0, high: null },
+      { name: "dampening", kind: "float", low: 0, high: 1 },
+      { name: "nesterov", kind: "bool", low: null, high: null },
+    ],
+  },
+  adam: { hyperparams: [{ name: "lr", kind: "float", low: 0 }, { name: "betas", kind: "pair", low: 0, high: 1 }] },
+};
+
+test("checkRuns keeps good settings and names every bad one", () => {
+  const runs = decodeState(
+    "run=sgd:lr=abc,momentum=0.9,foo=1,dampening=2,nesterov=1&run=nope:lr=1&run=adam:lr=0,betas=0.9/0.99&run=sgd:lr=0.01,nesterov=true",
+  ).runs;
+  const { runs: ok, problems } = checkRuns(runs, OPTIMIZERS);
+  assert.deepEqual(ok, [
+    { optimizer: "sgd", hp: { momentum: 0.9 } },
+    { optimizer: "adam", hp: { betas: [0.9, 0.99] } },
+    { optimizer: "sgd", hp: { lr: 0.01, nesterov: true } },
+  ]);
+  assert.equal(problems.length, 6);
+  for (const bit of ["lr=abc", "foo=1", "dampening=2", "nesterov=1", "“nope”", "lr=0"]) {
+    assert.ok(problems.some((p) => p.includes(bit)), `${bit} not reported in ${problems}`);
+  }
+});
+
+test("checkOptions validates objective options against their specs", () => {
+  const specs = [
+    { name: "loss", kind: "choice", choices: ["mse", "mae", "huber"] },
+    { name: "batch_size", kind: "int", low: 0, high: 24 },
+  ];
+  const good = checkOptions({ loss: "mae", batch_size: 4 }, specs);
+  assert.deepEqual(good, { options: { loss: "mae", batch_size: 4 }, problems: [] });
+  const bad = checkOptions({ loss: "bce", batch_size: 999, noise: 1 }, specs);
+  assert.deepEqual(bad.options, {});
+  assert.equal(bad.problems.length, 3);
+  assert.equal(checkOptions({ batch_size: 2.5 }, specs).problems.length, 1);
 });
