@@ -1,0 +1,34 @@
+// views/host.js — the panels of the extra views (backpropagation, curvature, sweeps, basins,
+// optimizer state, stochastic descent, 3-D). Each view lives in its own module, fetched with
+// import() the first time its panel is opened, so the first view of the page stays small.
+import { el } from "../dom.js";
+
+export const VIEWS = [
+  { id: "backprop", title: "Backpropagation, step by step", load: () => import("./backprop.js") },
+];
+
+export function mountViews(root, ctx) {
+  if (!root) return;
+  document.head.append(el("link", { rel: "stylesheet", href: new URL("../../css/views.css", import.meta.url).href }));
+  for (const v of VIEWS) {
+    const body = el("div", { class: "view-body" });
+    const details = el("details", { class: "panel view", id: `view-${v.id}`, "data-testid": `view-${v.id}` }, [el("summary", {}, v.title), body]);
+    root.append(details);
+    let mounted = null;
+    details.addEventListener("toggle", async () => {
+      if (!details.open) {
+        (await mounted)?.hide?.();
+        return;
+      }
+      mounted ??= v.load().then((mod) => mod.mount(body, ctx));
+      try {
+        const view = await mounted;
+        details.dataset.loaded = "1";
+        if (details.open) view?.show?.();
+      } catch (e) {
+        mounted = null;
+        ctx.say(`Could not open “${v.title}”: ${e?.message ?? e}`, "error");
+      }
+    });
+  }
+}

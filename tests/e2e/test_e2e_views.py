@@ -1,0 +1,137 @@
+"""End-to-end: the extra views of issue 6 (static/js/views/), each opened, drawn and checked
+against the API's own numbers. Fixtures (live server, Debian's chromium) are in conftest.py."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def post(base: str, path: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        f"{base}/api/v1{path}",
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as r:
+        return json.load(r)
+
+
+def open_view(gdp, name: str, path: str = "/"):
+    """Load the page, check the view's module is not fetched before its panel opens, open it."""
+    page = gdp.goto(path)
+    module = f"/static/js/views/{name}.js"
+    assert not any(module in u for u in gdp.urls), f"{module} loaded before its panel was opened"
+    page.locator(f"[data-testid=view-{name}] > summary").click()
+    page.wait_for_selector(f"[data-testid=view-{name}][data-loaded='1']", timeout=15_000)
+    assert any(module in u for u in gdp.urls), f"{module} was not loaded when its panel opened"
+    return page
+
+
+def close(a: float, b: float, rel: float = 1e-9) -> bool:
+    return abs(a - b) <= rel * max(1.0, abs(b))
+
+
+# --- backpropagation --------------------------------------------------------------------------
+
+
+def test_backprop_view_of_the_house_price_chain(gdp):
+    page = open_view(gdp, "backprop")
+    view = page.get_by_test_id("view-backprop")
+    page.wait_for_selector("[data-testid=view-backprop] .view-body[data-ready='1']")
+    api = post(gdp.base, "/inspect", {"objective": {"id": "two-weight-chain"}, "point": [200, 1.4]})
+
+    # Every node of the API's graph is drawn with the API's value and gradient.
+    nodes = page.locator("[data-testid=backprop-graph] [data-node]")
+    assert nodes.count() == len(api["graph"]["nodes"])
+    for node in api["graph"]["nodes"]:
+        g = view.locator(f"[data-node='{node['id']}']")
+        assert json.loads(g.get_attribute("data-value")) == pytest.approx(_flat(node["value"]))
+        assert json.loads(g.get_attribute("data-grad")) == pytest.approx(_flat(node["grad"]))
+
+    # The weights' gradients are the chain rule's: 2(pred − target)·x·W2 and 2(pred − target)·x·W1.
+    pred, target, x = 1000 * 200 * 1.4, 300_000, 1000
+    dw1, dw2 = 2 * (pred - target) * x * 1.4, 2 * (pred - target) * x * 200
+    assert (dw1, dw2) == pytest.approx((-5.6e7, -8e9))
+    summary = page.get_by_test_id("backprop-summary")
+    w1 = summary.locator("tr[data-param=W1] [data-field=grad]")
+    w2 = summary.locator("tr[data-param=W2] [data-field=grad]")
+    assert float(w1.get_attribute("data-value")) == pytest.approx(dw1)
+    assert float(w2.get_attribute("data-value")) == pytest.approx(dw2)
+    assert w1.inner_text() == "−5.6e7" and w2.inner_text() == "−8e9"
+    assert "= −5.6e7" in page.get_by_test_id("backprop-chain-rule").inner_text()
+    assert "= −8e9" in page.get_by_test_id("backprop-chain-rule").inner_text()
+
+    # Before the backward pass only the loss has its gradient; the weights show "grad ?".
+    graph = page.get_by_test_id("backprop-graph")
+    steps = int(graph.get_attribute("data-steps"))
+    assert steps == sum(len(n["inputs"]) for n in api["graph"]["nodes"])
+    w2_node = view.locator("[data-node][data-name=W2]")
+    assert w2_node.locator("[data-role=grad]").text_content() == "grad ?"
+
+    # Step through backward by keyboard: one lit edge per press, each with its local derivative.
+    step = page.get_by_test_id("backprop-step")
+    step.focus()
+    page.keyboard.press("Enter")
+    assert graph.get_attribute("data-step") == "1"
+    assert view.locator("g.lit").count() == 1
+    first = view.locator("g.current")
+    assert first.get_attribute("data-to") == str(api["graph"]["output"])
+    for _ in range(steps - 1):
+        page.keyboard.press("Enter")
+    assert graph.get_attribute("data-step") == str(steps)
+    assert view.locator("g.lit").count() == steps
+    assert step.is_disabled()
+    caption = page.get_by_test_id("backprop-caption").inner_text()
+    assert "adds up to the one POST /inspect reports" in caption
+    # Each edge's local derivative is the API's, and the gradients shown add up to the API's.
+    for node in api["graph"]["nodes"]:
+        for k, local in enumerate(node["local_grads"]):
+            edge = view.locator(f"g[data-to='{node['id']}'][data-k='{k}']")
+            assert json.loads(edge.get_attribute("data-local")) == pytest.approx(_flat(local))
+        shown = view.locator(f"[data-node='{node['id']}']").get_attribute("data-shown-grad")
+        assert json.loads(shown) == pytest.approx(_flat(node["grad"]))
+    assert w2_node.locator("[data-role=grad]").text_content() == "grad −8e9"
+    assert (
+        view.locator("[data-node][data-name=W1] [data-role=grad]").text_content() == "grad −5.6e7"
+    )
+    # The edge into the product from W2 carries local derivative 1000·W1 = 200000.
+    product = next(n for n in api["graph"]["nodes"] if _flat(n["value"]) == [280000.0])
+    assert _flat(product["local_grads"][1]) == [200000.0]
+    page.get_by_test_id("backprop-back").click()
+    assert graph.get_attribute("data-step") == str(steps - 1)
+    gdp.assert_clean()
+
+
+def test_backprop_view_follows_the_playhead(gdp):
+    page = open_view(gdp, "backprop", "/?objective=rosenbrock&run=adam:lr=0.05&steps=20")
+    page.get_by_test_id("play").click()
+    page.wait_for_selector("body[data-run=done]", timeout=30_000)
+    page.get_by_test_id("backprop-source").select_option("current")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=backprop-summary] tr[data-param=x]')"
+    )
+    point = json.loads(
+        page.locator("[data-testid=run-table] tbody tr")
+        .first.locator("[data-field=params]")
+        .get_attribute("data-value")
+    )
+    api = post(gdp.base, "/inspect", {"objective": {"id": "rosenbrock"}, "point": point})
+    for i, name in enumerate(api["param_names"]):
+        cell = page.locator(
+            f"[data-testid=backprop-summary] tr[data-param={name}] [data-field=grad]"
+        )
+        assert float(cell.get_attribute("data-value")) == pytest.approx(api["gradient"][i])
+    gdp.assert_clean()
+
+
+def _flat(v):
+    if v is None:
+        return None
+    if isinstance(v, list):
+        return [x for item in v for x in (_flat(item) if isinstance(item, list) else [item])]
+    return [v]
