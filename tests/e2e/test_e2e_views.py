@@ -135,3 +135,76 @@ def _flat(v):
     if isinstance(v, list):
         return [x for item in v for x in (_flat(item) if isinstance(item, list) else [item])]
     return [v]
+
+
+# --- curvature --------------------------------------------------------------------------------
+
+QUADRATIC = "objective=custom&expr=x%5E2%20%2B%2010*y%5E2&start=4,2&steps=30"
+
+
+def canvas_ink(page, selector: str) -> int:
+    return page.eval_on_selector(
+        selector,
+        """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                   let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }""",
+    )
+
+
+def test_curvature_axes_and_stability_limit(gdp):
+    runs = "run=sgd:lr=0.05&run=sgd:lr=0.12&run=sgd:lr=0.05"
+    page = open_view(gdp, "curvature", f"/?{QUADRATIC}&{runs}")
+    readout = page.get_by_test_id("curvature-readout")
+    page.wait_for_selector("[data-testid=view-curvature] .view-body[data-ready='1']")
+    api = post(gdp.base, "/inspect", {"objective": {"expression": "x^2 + 10*y^2"}, "point": [4, 2]})
+    assert json.loads(readout.get_attribute("data-eigenvalues")) == pytest.approx(
+        api["eigenvalues"]
+    )
+    assert api["eigenvalues"] == pytest.approx([2.0, 20.0])
+    assert float(readout.get_attribute("data-limit")) == pytest.approx(2 / 20)
+    assert "2/λmax = 2/20 = 0.1" in page.get_by_test_id("curvature-limit").inner_text()
+
+    # The axes are drawn on the contour, on the views' layer of the surface.
+    layer = "[data-testid=surface] canvas.views-layer"
+    page.wait_for_function(
+        f"() => document.querySelector('{layer}')?.dataset.layers?.includes('curvature')"
+    )
+    assert canvas_ink(page, layer) > 200
+
+    # Beside each learning rate: 2/λmax, with a warning only where lr is above it.
+    badges = page.locator("#runs [data-testid=lr-limit]")
+    page.wait_for_function("() => document.querySelectorAll('#runs .lr-limit').length === 3")
+    assert [badges.nth(i).get_attribute("data-over") for i in range(3)] == ["0", "1", "0"]
+    assert "above 2/λmax = 0.1" in badges.nth(1).inner_text()
+    runs_box = page.get_by_test_id("curvature-runs")
+    assert runs_box.get_attribute("data-over") == "1"
+
+    # The warning is right: the API says lr 0.12 diverges here and lr 0.05 does not.
+    result = post(
+        gdp.base,
+        "/runs",
+        {
+            "objective": {"expression": "x^2 + 10*y^2"},
+            "runs": [
+                {"optimizer": {"name": "sgd", "lr": lr}, "start": [4, 2]} for lr in (0.12, 0.05)
+            ],
+            "steps": 400,
+        },
+    )
+    assert [r["status"] for r in result["runs"]] == ["diverged", "max_steps"]
+
+    # Newton's method is selectable like any optimizer, and the view follows run 1's point.
+    page.get_by_test_id("optimizer").first.select_option("newton")
+    page.get_by_test_id("lr").first.fill("1")
+    page.get_by_test_id("lr").first.dispatch_event("change")
+    page.wait_for_function("() => location.search.includes('run=newton')")
+    page.get_by_test_id("play").click()
+    page.wait_for_selector("body[data-run=done]", timeout=30_000)
+    first = page.locator("[data-testid=run-table] tbody tr").first
+    final = json.loads(first.locator("[data-field=params]").get_attribute("data-value"))
+    assert final == pytest.approx([0.0, 0.0], abs=1e-9)  # Newton: one step to a quadratic's minimum
+    page.wait_for_function(
+        "() => JSON.parse(document.querySelector('[data-testid=curvature-readout]')"
+        ".dataset.point).every(v => Math.abs(v) < 1e-9)"
+    )
+    assert page.locator("#runs [data-testid=lr-limit]").first.get_attribute("data-over") == "0"
+    gdp.assert_clean()

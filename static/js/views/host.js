@@ -5,6 +5,7 @@ import { el } from "../dom.js";
 
 export const VIEWS = [
   { id: "backprop", title: "Backpropagation, step by step", load: () => import("./backprop.js") },
+  { id: "curvature", title: "Curvature: Hessian axes and the stability limit", load: () => import("./curvature.js") },
 ];
 
 export function mountViews(root, ctx) {
