@@ -208,3 +208,59 @@ def test_curvature_axes_and_stability_limit(gdp):
     )
     assert page.locator("#runs [data-testid=lr-limit]").first.get_attribute("data-over") == "0"
     gdp.assert_clean()
+
+
+# --- learning-rate sweep ----------------------------------------------------------------------
+
+
+def test_lr_sweep_marks_divergence_where_the_api_says(gdp):
+    page = open_view(gdp, "sweep", "/?objective=rosenbrock&run=sgd:lr=0.001&steps=300")
+    for tid, value in (("sweep-min", "1e-5"), ("sweep-max", "0.1"), ("sweep-num", "60")):
+        page.get_by_test_id(tid).fill(value)
+    page.get_by_test_id("sweep-steps").fill("300")
+    checked = page.eval_on_selector_all(
+        "[data-testid=sweep-optimizer]:checked", "els => els.map(e => e.value)"
+    )
+    assert checked == ["sgd"]  # the page's own runs' optimizers are ticked
+    page.get_by_test_id("sweep-run").click()
+    page.wait_for_selector("[data-testid=view-sweep] .view-body[data-ready='1']", timeout=30_000)
+    plot = page.get_by_test_id("sweep-plot")
+    api = post(
+        gdp.base,
+        "/sweeps",
+        {
+            "objective": {"id": "rosenbrock"},
+            "optimizer": {"name": "sgd"},
+            "start": [-1.2, 1.0],
+            "steps": 300,
+            "stop": {"loss_below": 1e-6},
+            "over": {"lr": {"min": 1e-5, "max": 0.1, "num": 60, "scale": "log"}},
+        },
+    )
+    diverged = [v for v, s in zip(api["values"], api["status"], strict=True) if s == "diverged"]
+    assert 0 < len(diverged) < 60, "the range must hold both stable and diverging rates"
+    shown = json.loads(plot.get_attribute("data-diverged"))
+    assert shown["sgd"] == pytest.approx(diverged)
+    assert json.loads(plot.get_attribute("data-values")) == pytest.approx(api["values"])
+    assert f"sgd {len(diverged)}" in page.get_by_test_id("sweep-status").inner_text()
+    assert canvas_ink(page, "[data-testid=sweep-plot] canvas") > 500
+    assert "against learning rate" in plot.locator(".uplot").get_attribute("aria-label")
+
+    # Clicking a point runs that learning rate on the surface; the run ends as the sweep said.
+    over = plot.locator(".u-over")
+    over.scroll_into_view_if_needed()
+    box = over.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
+    picked = page.get_by_test_id("sweep-picked")
+    page.wait_for_function("() => document.querySelector('[data-testid=sweep-picked]').dataset.lr")
+    lr = float(picked.get_attribute("data-lr"))
+    i = min(range(60), key=lambda k: abs(api["values"][k] - lr))
+    assert api["values"][i] == pytest.approx(lr)
+    page.wait_for_selector("body[data-run=done]", timeout=30_000)
+    assert f"run=sgd:lr={lr:g}"[:16] in page.evaluate("() => location.search")
+    row = page.locator("[data-testid=run-table] tbody tr").first
+    assert row.get_attribute("data-status") == api["status"][i]
+    loss = float(row.locator("[data-field=loss]").get_attribute("data-value"))
+    assert loss == pytest.approx(api["final_loss"][i], rel=1e-6)
+    gdp.assert_clean()
