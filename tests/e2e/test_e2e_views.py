@@ -264,3 +264,55 @@ def test_lr_sweep_marks_divergence_where_the_api_says(gdp):
     loss = float(row.locator("[data-field=loss]").get_attribute("data-value"))
     assert loss == pytest.approx(api["final_loss"][i], rel=1e-6)
     gdp.assert_clean()
+
+
+# --- basins of attraction ---------------------------------------------------------------------
+
+
+def test_basin_maps_of_himmelblau_show_four_basins(gdp):
+    page = open_view(gdp, "basins")
+    assert page.get_by_test_id("basin-objective").input_value() == "himmelblau"
+    page.get_by_test_id("basin-resolution").select_option("32")
+    page.get_by_test_id("basin-steps").fill("300")
+    page.get_by_test_id("basin-run").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=basin-status]').dataset.request"
+        " === 'himmelblau|32|300'"
+        " && document.querySelector('[data-testid=view-basins] .view-body').dataset.ready === '1'",
+        timeout=30_000,
+    )
+    figures = page.get_by_test_id("basin-figure")
+    assert figures.count() == 2  # two optimizers side by side
+    for i in range(2):
+        figure = figures.nth(i)
+        optimizer = figure.get_by_test_id("basin-optimizer").input_value()
+        lr = float(figure.get_by_test_id("basin-lr").input_value())
+        api = post(
+            gdp.base,
+            "/sweeps",
+            {
+                "objective": {"id": "himmelblau"},
+                "optimizer": {"name": optimizer, "lr": lr},
+                "steps": 300,
+                "over": {"start": {"resolution": 32}},
+            },
+        )
+        counts = [api["basin"].count(b) for b in range(len(api["minima"]))]
+        assert len(api["minima"]) == 4 and all(c > 32 for c in counts)  # four real basins
+        assert figure.get_attribute("data-basins") == "4"
+        assert json.loads(figure.get_attribute("data-counts")) == counts
+        legend = figure.get_by_test_id("basin-legend")
+        for b, c in enumerate(counts):
+            assert legend.locator(f"[data-basin='{b}']").get_attribute("data-count") == str(c)
+        canvas = f"[data-testid=basin-figure]:nth-child({i + 1}) canvas"
+        colours = page.eval_on_selector(
+            canvas,
+            """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                       const seen = new Set();
+                       for (let i = 0; i < d.length; i += 16) if (d[i + 3] === 255)
+                         seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+                       return [...seen]; }""",
+        )
+        basin_rgb = {"230,25,75", "60,180,75", "67,99,216", "245,130,49"}
+        assert basin_rgb <= set(colours), "all four basin colours are painted"
+    gdp.assert_clean()

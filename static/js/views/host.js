@@ -7,6 +7,7 @@ export const VIEWS = [
   { id: "backprop", title: "Backpropagation, step by step", load: () => import("./backprop.js") },
   { id: "curvature", title: "Curvature: Hessian axes and the stability limit", load: () => import("./curvature.js") },
   { id: "sweep", title: "Learning-rate sweep", load: () => import("./sweep.js") },
+  { id: "basins", title: "Basins of attraction", load: () => import("./basins.js") },
 ];
 
 export function mountViews(root, ctx) {
