@@ -316,3 +316,51 @@ def test_basin_maps_of_himmelblau_show_four_basins(gdp):
         basin_rgb = {"230,25,75", "60,180,75", "67,99,216", "245,130,49"}
         assert basin_rgb <= set(colours), "all four basin colours are painted"
     gdp.assert_clean()
+
+
+# --- optimizer state --------------------------------------------------------------------------
+
+
+def test_optimizer_state_shows_adams_effective_step(gdp):
+    runs = "run=adam:lr=0.05&run=sgd:lr=0.001,momentum=0.9"
+    page = open_view(gdp, "state", f"/?objective=rosenbrock&steps=40&{runs}")
+    page.get_by_test_id("play").click()
+    page.wait_for_selector("body[data-run=done]", timeout=30_000)
+    page.get_by_test_id("reset").click()
+    page.locator("body").focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.getElementById('scrub').value === '10'")
+    api = post(
+        gdp.base,
+        "/runs",
+        {
+            "objective": {"id": "rosenbrock"},
+            "runs": [
+                {"optimizer": {"name": "adam", "lr": 0.05}, "start": [-1.2, 1]},
+                {"optimizer": {"name": "sgd", "lr": 0.001, "momentum": 0.9}, "start": [-1.2, 1]},
+            ],
+            "steps": 40,
+        },
+    )
+    table = page.get_by_test_id("state-table")
+    page.wait_for_selector("[data-testid=state-table] tr[data-run='0'][data-actual]")
+    for i, run in enumerate(api["runs"]):
+        params = run["trace"]["params"]
+        actual = [b - a for a, b in zip(params[10], params[11], strict=True)]
+        row = table.locator(f"tr[data-run='{i}']")
+        assert json.loads(row.get_attribute("data-actual")) == pytest.approx(actual, rel=1e-9)
+    # Adam's lr·m̂/(√v̂+ε) from its state is exactly the step the API took.
+    adam = table.locator("tr[data-run='0']")
+    params = api["runs"][0]["trace"]["params"]
+    step = [a - b for a, b in zip(params[10], params[11], strict=True)]
+    assert json.loads(adam.get_attribute("data-effective")) == pytest.approx(step, rel=1e-9)
+    assert table.locator("tr[data-run='1']").get_attribute("data-effective") == ""
+    legend = page.get_by_test_id("state-legend").inner_text()
+    assert "lr·m̂/(√v̂ + ε)" in legend and "momentum" in legend
+    layer = "[data-testid=surface] canvas.views-layer"
+    page.wait_for_function(
+        f"() => document.querySelector('{layer}')?.dataset.layers?.includes('state')"
+    )
+    assert canvas_ink(page, layer) > 50
+    gdp.assert_clean()

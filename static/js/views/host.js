@@ -8,6 +8,7 @@ export const VIEWS = [
   { id: "curvature", title: "Curvature: Hessian axes and the stability limit", load: () => import("./curvature.js") },
   { id: "sweep", title: "Learning-rate sweep", load: () => import("./sweep.js") },
   { id: "basins", title: "Basins of attraction", load: () => import("./basins.js") },
+  { id: "state", title: "Optimizer state: momentum, Adam's moments and its effective step", load: () => import("./state.js") },
 ];
 
 export function mountViews(root, ctx) {
