@@ -364,3 +364,41 @@ def test_optimizer_state_shows_adams_effective_step(gdp):
     )
     assert canvas_ink(page, layer) > 50
     gdp.assert_clean()
+
+
+# --- stochastic descent -----------------------------------------------------------------------
+
+
+def test_stochastic_descent_mini_batch_beside_full_batch(gdp):
+    page = open_view(gdp, "stochastic")
+    assert page.get_by_test_id("stochastic-objective").input_value() == "linear-regression"
+    slider = page.get_by_test_id("stochastic-batch")
+    slider.focus()  # keyboard: Home is batch 1, then three steps right
+    page.keyboard.press("Home")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stochastic-figure]').dataset.batch === '4'"
+        " && document.querySelector('[data-testid=view-stochastic] .view-body').dataset.ready"
+        " === '1'",
+        timeout=30_000,
+    )
+    figure = page.get_by_test_id("stochastic-figure")
+    lr = float(page.get_by_test_id("stochastic-lr").input_value())
+    steps = int(page.get_by_test_id("stochastic-steps").input_value())
+
+    def final(batch_size: int) -> list[float]:
+        body = {
+            "objective": {"id": "linear-regression", "batch_size": batch_size},
+            "runs": [{"optimizer": {"name": "sgd", "lr": lr}}],
+            "steps": steps,
+        }
+        return post(gdp.base, "/runs", body)["runs"][0]["trace"]["params"][-1]
+
+    full, mini = final(0), final(4)
+    assert json.loads(figure.get_attribute("data-full-final")) == pytest.approx(full)
+    assert json.loads(figure.get_attribute("data-mini-final")) == pytest.approx(mini)
+    assert abs(full[0] - mini[0]) + abs(full[1] - mini[1]) > 1e-3  # the noise shows
+    assert "4 of 24" in page.get_by_test_id("stochastic-batch-readout").inner_text()
+    assert canvas_ink(page, "[data-testid=stochastic-map]") > 10_000
+    gdp.assert_clean()

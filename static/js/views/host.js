@@ -9,6 +9,7 @@ export const VIEWS = [
   { id: "sweep", title: "Learning-rate sweep", load: () => import("./sweep.js") },
   { id: "basins", title: "Basins of attraction", load: () => import("./basins.js") },
   { id: "state", title: "Optimizer state: momentum, Adam's moments and its effective step", load: () => import("./state.js") },
+  { id: "stochastic", title: "Stochastic descent: mini-batch against full batch", load: () => import("./stochastic.js") },
 ];
 
 export function mountViews(root, ctx) {
