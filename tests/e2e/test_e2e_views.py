@@ -402,3 +402,61 @@ def test_stochastic_descent_mini_batch_beside_full_batch(gdp):
     assert "4 of 24" in page.get_by_test_id("stochastic-batch-readout").inner_text()
     assert canvas_ink(page, "[data-testid=stochastic-map]") > 10_000
     gdp.assert_clean()
+
+
+# --- 3-D surface ------------------------------------------------------------------------------
+
+
+def test_3d_surface_loads_lazily_draws_paths_and_rotates(gdp):
+    page = open_view(gdp, "surface3d", "/?objective=himmelblau&steps=100&run=adam:lr=0.05")
+    canvas = page.get_by_test_id("surface3d-canvas")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=surface3d-canvas]').dataset.zmax"
+    )
+    meta = next(
+        o
+        for o in json.load(urllib.request.urlopen(f"{gdp.base}/api/v1/objectives"))["objectives"]
+        if o["id"] == "himmelblau"
+    )
+    api = post(
+        gdp.base,
+        "/surface",
+        {"objective": {"id": "himmelblau"}, "bounds": meta["view_box"], "resolution": 48},
+    )
+    values = [v for row in api["z"] for v in row if v is not None]
+    assert float(canvas.get_attribute("data-zmin")) == pytest.approx(min(values))
+    assert float(canvas.get_attribute("data-zmax")) == pytest.approx(max(values))
+    assert canvas_ink(page, "[data-testid=surface3d-canvas]") > 10_000
+
+    page.get_by_test_id("play").click()
+    page.wait_for_selector("body[data-run=done]", timeout=30_000)
+    page.wait_for_function(
+        "() => Number(document.querySelector('[data-testid=surface3d-canvas]')"
+        ".dataset.pathPoints) > 50"
+    )
+
+    # Rotate by keyboard (the page's own ← → do not step the playback meanwhile) and by drag.
+    yaw = float(canvas.get_attribute("data-yaw"))
+    scrub = page.locator("#scrub").input_value()
+    canvas.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=surface3d-canvas]').dataset.yaw"
+        f" !== '{yaw:.3f}'"
+    )
+    assert page.locator("#scrub").input_value() == scrub
+    page.keyboard.press("+")
+    page.wait_for_function(
+        "() => Number(document.querySelector('[data-testid=surface3d-canvas]').dataset.zoom) > 1"
+    )
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    before = canvas.get_attribute("data-yaw")
+    page.mouse.move(box["x"] + 200, box["y"] + 200)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 300, box["y"] + 210, steps=5)
+    page.mouse.up()
+    page.wait_for_function(
+        f"() => document.querySelector('[data-testid=surface3d-canvas]').dataset.yaw !== '{before}'"
+    )
+    gdp.assert_clean()

@@ -10,6 +10,7 @@ export const VIEWS = [
   { id: "basins", title: "Basins of attraction", load: () => import("./basins.js") },
   { id: "state", title: "Optimizer state: momentum, Adam's moments and its effective step", load: () => import("./state.js") },
   { id: "stochastic", title: "Stochastic descent: mini-batch against full batch", load: () => import("./stochastic.js") },
+  { id: "surface3d", title: "3-D surface", load: () => import("./surface3d.js") },
 ];
 
 export function mountViews(root, ctx) {
