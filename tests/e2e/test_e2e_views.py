@@ -460,3 +460,32 @@ def test_3d_surface_loads_lazily_draws_paths_and_rotates(gdp):
         f"() => document.querySelector('[data-testid=surface3d-canvas]').dataset.yaw !== '{before}'"
     )
     gdp.assert_clean()
+
+
+# --- all views ----------------------------------------------------------------------------------
+
+
+def test_every_view_opens_at_phone_width_without_sideways_scroll(gdp_phone):
+    page = gdp_phone.goto("/?objective=himmelblau&run=sgd:lr=0.01")
+    views = page.locator("#views > details")
+    names = [views.nth(i).get_attribute("data-testid") for i in range(views.count())]
+    assert names == [
+        "view-backprop",
+        "view-curvature",
+        "view-sweep",
+        "view-basins",
+        "view-state",
+        "view-stochastic",
+        "view-surface3d",
+    ]
+    assert not any("/static/js/views/backprop.js" in u for u in gdp_phone.urls)
+    for name in names:
+        summary = page.locator(f"[data-testid={name}] > summary")
+        summary.scroll_into_view_if_needed()
+        summary.focus()
+        page.keyboard.press("Enter")  # every panel opens from the keyboard
+        page.wait_for_selector(f"[data-testid={name}][data-loaded='1']", timeout=15_000)
+    page.wait_for_selector("[data-testid=view-basins] .view-body[data-ready='1']", timeout=30_000)
+    page.wait_for_selector("[data-testid=view-stochastic] .view-body[data-ready='1']")
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 390 + 1
+    gdp_phone.assert_clean()
