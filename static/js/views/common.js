@@ -3,13 +3,56 @@
 import { ApiError } from "../api.js";
 import { formatNumber } from "../format.js";
 
-export async function post(ctx, path, body, { signal } = {}) {
-  const res = await fetch(ctx.api.url(path), {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(body),
-    signal,
-  });
+// The server computes at most 2 × cores requests at once and refuses the rest with 429; the page
+// itself may hold two (its stream and its surface), so the views send at most two at a time.
+const MAX_IN_FLIGHT = 2;
+let inFlight = 0;
+const waiting = [];
+
+async function slot() {
+  if (inFlight < MAX_IN_FLIGHT) {
+    inFlight++;
+    return;
+  }
+  await new Promise((done) => waiting.push(done));
+}
+
+function release() {
+  const next = waiting.shift();
+  if (next) next();
+  else inFlight--;
+}
+
+// POST JSON; a 429 (the server's compute slots are all busy, e.g. several views opened at once)
+// is retried after its Retry-After, a few times, before it counts as an error.
+export async function post(ctx, path, body, opts = {}) {
+  await slot();
+  try {
+    return await send(ctx, path, body, opts);
+  } finally {
+    release();
+  }
+}
+
+async function send(ctx, path, body, { signal, retries = 6 } = {}) {
+  let res;
+  for (let attempt = 0; ; attempt++) {
+    res = await fetch(ctx.api.url(path), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+      signal,
+    });
+    if (res.status !== 429 || attempt >= retries) break;
+    const wait = Math.min(5, Number(res.headers.get("Retry-After")) || 0.5) * 1000 * (0.5 + Math.random() / 2);
+    await new Promise((done, fail) => {
+      const t = setTimeout(done, wait);
+      signal?.addEventListener("abort", () => {
+        clearTimeout(t);
+        fail(new DOMException("aborted", "AbortError"));
+      });
+    });
+  }
   if (!res.ok) {
     let payload = null;
     try {
