@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from app.engine.backward import backward
+from app.engine.reductions import sum_to_shape
 from app.engine.tensor import Tensor
 
 
@@ -20,6 +21,11 @@ class GraphNode:
     value: np.ndarray
     grad: np.ndarray | None  # None for constants, which receive no gradient
     label: str
+    # Per input edge (same order as inputs): the local derivative d(this)/d(input), as the
+    # vector-Jacobian product of ones, and what the edge adds to the input's gradient (the VJP of
+    # this node's gradient: local × grad for elementwise ops). None where the input is a constant.
+    local_grads: tuple[np.ndarray | None, ...] = ()
+    edge_grads: tuple[np.ndarray | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,17 @@ def _label(t: Tensor, names: dict[int, str]) -> str:
     return t.op
 
 
+def _edge(t: Tensor, k: int, cotangent: np.ndarray) -> np.ndarray | None:
+    """The VJP of t's k-th input at the given cotangent, in the input's shape (None: constant)."""
+    parent = t.parents[k]
+    if not parent.needs_grad:
+        return None
+    out = np.asarray(t.vjps[k](cotangent, t.value, t.inputs, t.ctx), dtype=np.float64)
+    if out.shape != parent.value.shape:
+        out = sum_to_shape(out, parent.value.shape)
+    return out
+
+
 def trace_graph(f: Callable[..., Any], *args: Any, names: Sequence[str] | None = None) -> Graph:
     """Run scalar f on args and return its graph, each node with its forward value and gradient."""
     inputs = [Tensor(a, needs_grad=True) for a in args]
@@ -98,6 +115,12 @@ def trace_graph(f: Callable[..., Any], *args: Any, names: Sequence[str] | None =
                 value=np.asarray(t.value, dtype=np.float64),
                 grad=None if g is None else np.asarray(g, dtype=np.float64),
                 label=_label(t, labels),
+                local_grads=tuple(
+                    _edge(t, k, np.ones_like(t.value)) for k in range(len(t.parents))
+                ),
+                edge_grads=tuple(
+                    None if g is None else _edge(t, k, g) for k in range(len(t.parents))
+                ),
             )
         )
     return Graph(nodes=tuple(nodes), output=ids[id(out)])

@@ -15,6 +15,7 @@ import { MAX_STEPS, checkOptions, checkRuns, decodeState, encodeState, objective
 import { SurfaceView } from "./surface.js";
 import { RunTable } from "./table.js";
 import { TraceSet } from "./trace.js";
+import { mountViews } from "./views/host.js";
 
 const $ = (id) => document.getElementById(id);
 const GROUPS = [
@@ -486,6 +487,40 @@ function frame() {
   requestAnimationFrame(frame);
 }
 
+// ---- the extra views (static/js/views/, each loaded when its panel is first opened) -------------
+
+function viewContext() {
+  const cursor = () => (app.traces ? Math.min(Math.floor(app.pos), Math.max(0, app.traces.length - 1)) : 0);
+  return {
+    api,
+    say,
+    state: () => app.state,
+    meta: () => app.meta,
+    objectives: () => app.objectives,
+    optimizers: () => app.optimizers,
+    objectiveSpec: () => objectiveSpec(app.state),
+    start: startPoint,
+    traces: () => app.traces,
+    cursor,
+    surface: () => (app.meta?.dim === 2 ? app.surface : null),
+    colors: RUN_COLORS,
+    // Run `optimizer` at `lr` on the surface: the first run with that optimizer (else run 1) takes it.
+    runWith(optimizer, lr) {
+      const runs = app.state.runs;
+      let run = runs.find((r) => r.optimizer === optimizer);
+      if (!run) {
+        run = runs[0];
+        run.optimizer = optimizer;
+        run.hp = {};
+      }
+      run.hp.lr = lr;
+      app.runsEditor.setRuns(runs);
+      configChanged();
+      play();
+    },
+  };
+}
+
 // ---- boot ---------------------------------------------------------------------------------------
 
 function bindInputs() {
@@ -625,6 +660,7 @@ async function boot() {
   bindInputs();
   applyObjective();
   saveURL();
+  mountViews($("views"), viewContext());
   document.body.dataset.phase = "ready";
   say(`${note}Ready: press Play (or Space) to watch the descent; ←/→ step.`);
   requestAnimationFrame(frame);

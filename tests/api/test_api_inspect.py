@@ -50,6 +50,47 @@ async def test_two_weight_chain_graph(client, kit):
     assert np.ravel(scaled["grad"]).tolist() == pytest.approx([-56000.0])
 
 
+async def test_two_weight_chain_edges_carry_the_chain_rule(client, kit):
+    """Each edge has its local derivative and what it adds to its input's gradient."""
+    graph = (await inspect(client, kit, {"id": "two-weight-chain"}, [200, 1.4]))["graph"]
+    by_value = {tuple(np.ravel(n["value"]).tolist()): n for n in graph["nodes"]}
+    product = by_value[(280000.0,)]  # (1000·W1) × W2
+    assert [np.ravel(g).tolist() for g in product["local_grads"]] == [[1.4], [200000.0]]
+    assert [np.ravel(g).tolist() for g in product["edge_grads"]] == [[-56000.0], [-8e9]]
+    (square,) = [n for n in graph["nodes"] if len(n["inputs"]) == 2 == len(set(n["inputs"])) + 1]
+    # residual × residual: each edge's local derivative is the other factor, −20000.
+    assert [np.ravel(g).tolist() for g in square["local_grads"]] == [[-20000.0], [-20000.0]]
+
+
+@pytest.mark.parametrize(
+    ("objective", "point"),
+    [
+        ({"id": "two-weight-chain"}, [200, 1.4]),
+        ({"id": "rosenbrock"}, [-1.2, 1.0]),
+        ({"id": "linear-regression"}, [1.0, 1.0]),
+        ({"expression": "sin(x)*y + exp(x/3)"}, [0.3, -2.0]),
+    ],
+)
+async def test_edge_grads_add_up_to_each_inputs_grad(client, kit, objective, point):
+    graph = (await inspect(client, kit, objective, point))["graph"]
+    nodes = graph["nodes"]
+    totals: dict[int, np.ndarray] = {}
+    for node in nodes:
+        assert len(node["local_grads"]) == len(node["edge_grads"]) == len(node["inputs"])
+        for i, local, edge in zip(
+            node["inputs"], node["local_grads"], node["edge_grads"], strict=True
+        ):
+            source = nodes[i]
+            if source["grad"] is None:  # a constant: no gradient flows into it
+                assert local is None and edge is None
+                continue
+            assert np.shape(local) == np.shape(edge) == np.shape(source["value"])
+            totals[i] = totals.get(i, 0) + np.asarray(edge)
+    for i, total in totals.items():
+        np.testing.assert_allclose(total, nodes[i]["grad"], rtol=1e-12, atol=1e-12)
+    assert totals, "no edge carried a gradient"
+
+
 async def test_one_weight_network(client, kit):
     got = await inspect(client, kit, {"id": "one-weight-network"}, [2])
     assert got["loss"] == 4.0 and got["gradient"] == [-4.0]

@@ -48,6 +48,8 @@ def inspect_point(objective: Objective, point: list[float]) -> dict[str, Any]:
                     "shape": node.value.shape,
                     "value": node.value,
                     "grad": node.grad,
+                    "local_grads": node.local_grads,
+                    "edge_grads": node.edge_grads,
                 }
                 for node in graph.nodes
             ],

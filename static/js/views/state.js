@@ -1,0 +1,151 @@
+// views/state.js — what each optimizer carries from step to step, at the playhead: the gradient,
+// the momentum/velocity buffer, Adam's bias-corrected moments m̂ and v̂, and Adam's effective step
+// lr·m̂/(√v̂ + ε), which is drawn next to the gradient arrow on the surface (to scale: it is
+// exactly where the next point lands).
+import { arrow, dot } from "../draw.js";
+import { el } from "../dom.js";
+import { num, vec } from "./common.js";
+import { addLayer, removeLayer } from "./overlay.js";
+
+const ADAM_LIKE = new Set(["adam"]);
+const MIN_PX = 14;
+
+// Adam's update of recorded step k → k+1 from the state after it (exp_avg m, exp_avg_sq v, t).
+export function adamStep(m, v, t, { lr, betas = [0.9, 0.999], eps = 1e-8 }) {
+  const [b1, b2] = betas;
+  const mh = m.map((x) => x / (1 - b1 ** t));
+  const vh = v.map((x) => x / (1 - b2 ** t));
+  return { mh, vh, step: mh.map((x, i) => (lr * x) / (Math.sqrt(vh[i]) + eps)) };
+}
+
+function hyper(ctx, i) {
+  const run = ctx.state().runs[i];
+  const meta = ctx.optimizers().find((o) => o.name === run?.optimizer);
+  const hp = {};
+  for (const h of meta?.hyperparams ?? []) hp[h.name] = h.default;
+  return { ...hp, ...(run?.hp ?? {}) };
+}
+
+// Everything the table and the arrows show for run i at recorded index k.
+export function describeRun(ctx, run, i, k) {
+  const t = ctx.traces();
+  const out = { i, optimizer: run.meta.optimizer, k, point: run.point(k), grad: run.gradAt(k), state: {} };
+  for (const name of Object.keys(run.state)) out.state[name] = run.stateAt(name, k + 1);
+  const next = run.point(k + 1);
+  const consecutive = next && t.steps[k + 1] === t.steps[k] + 1;
+  if (consecutive && out.point.every(Number.isFinite) && next.every(Number.isFinite)) {
+    out.actual = next.map((x, j) => x - out.point[j]);
+  }
+  const m = run.stateAt("exp_avg", k + 1);
+  const v = run.stateAt("exp_avg_sq", k + 1);
+  if (ADAM_LIKE.has(out.optimizer) && consecutive && m && v) {
+    const hp = hyper(ctx, i);
+    Object.assign(out, adamStep(m, v, t.steps[k + 1], hp));
+    out.lr = hp.lr;
+  }
+  return out;
+}
+
+export function mount(body, ctx) {
+  const table = el("div", { class: "table-wrap", "data-testid": "state-table" });
+  body.append(
+    el("p", { class: "hint" }, "At the playhead, for every run: what its optimizer remembers and the step it takes next. Scrub or step the playback to follow them."),
+    el("ul", { class: "view-legend", "data-testid": "state-legend" }, [
+      el("li", {}, "→ solid: −gradient, the steepest way down (length compressed)"),
+      el("li", {}, "⇢ dashed: momentum / velocity, the running average of past gradients that keeps the run rolling (SGD's momentum buffer, Adam's m)"),
+      el("li", {}, "⟹ thick, with a ring at its tip: the effective step, where the next point lands (to scale, at least 14 px). For Adam it is lr·m̂/(√v̂ + ε): m̂ and v̂ are the bias-corrected averages of the gradient and its square, so each coordinate moves about lr whatever the gradient's size"),
+    ]),
+    table,
+  );
+  let key = "";
+  let shown = false;
+  let loop = 0;
+  let rows = [];
+
+  function tick(id) {
+    if (!shown || id !== loop) return;
+    const t = ctx.traces();
+    const k = ctx.cursor();
+    const next = JSON.stringify([t?.length ?? 0, k, ctx.state().runs.map((r) => [r.optimizer, r.hp?.lr])]);
+    if (next !== key && t !== undefined) {
+      key = next;
+      render(t, k);
+    }
+    requestAnimationFrame(() => tick(id));
+  }
+
+  function render(t, k) {
+    if (!t || !t.length) {
+      rows = [];
+      table.replaceChildren(el("p", { class: "hint" }, "Press Play (or Step) to run the optimizers; their state appears here."));
+      body.dataset.ready = "0";
+      return;
+    }
+    rows = t.runs.map((run, i) => describeRun(ctx, run, i, Math.min(k, run.n - 1)));
+    const head = ["run", "step", "gradient", "momentum / m after the step", "v̂ (Adam)", "m̂ (Adam)", "−lr·m̂/(√v̂+ε)", "actual next step"];
+    const velocity = (r) => r.state.momentum_buffer ?? r.state.exp_avg ?? r.state.velocity ?? r.state.momentum ?? null;
+    table.replaceChildren(
+      el("table", { class: "view-table" }, [
+        el("caption", { class: "sr-only" }, "Optimizer state of each run at the playhead"),
+        el("thead", {}, el("tr", {}, head.map((h) => el("th", { scope: "col" }, h)))),
+        el(
+          "tbody",
+          {},
+          rows.map((r) =>
+            el("tr", { "data-run": String(r.i), "data-optimizer": r.optimizer, "data-effective": r.step ? JSON.stringify(r.step) : "", "data-actual": r.actual ? JSON.stringify(r.actual) : "" }, [
+              el("th", { scope: "row", style: `border-left: 3px solid ${ctx.colors[r.i % ctx.colors.length]}` }, `${r.i + 1}: ${r.optimizer}`),
+              el("td", {}, String(t.steps[r.k] ?? r.k)),
+              el("td", {}, r.grad ? vec(r.grad, 3) : "—"),
+              el("td", {}, velocity(r) ? vec(velocity(r), 3) : "—"),
+              el("td", {}, r.vh ? vec(r.vh, 3) : "—"),
+              el("td", {}, r.mh ? vec(r.mh, 3) : "—"),
+              el("td", {}, r.step ? vec(r.step.map((x) => -x), 3) : "—"),
+              el("td", {}, r.actual ? vec(r.actual, 3) : "— (run ended)"),
+            ]),
+          ),
+        ),
+      ]),
+    );
+    body.dataset.ready = "1";
+  }
+
+  const layer = {
+    key: () => key,
+    draw(c, { xs, ys }) {
+      for (const r of rows) {
+        if (!r.point || r.point.length !== 2 || !r.point.every(Number.isFinite)) continue;
+        const d = r.step ? r.step.map((x) => -x) : r.actual;
+        if (!d || !d.every(Number.isFinite)) continue;
+        const color = ctx.colors[r.i % ctx.colors.length];
+        const [px, py] = [xs(r.point[0]), ys(r.point[1])];
+        let dx = d[0] * xs.scale;
+        let dy = d[1] * ys.scale;
+        const len = Math.hypot(dx, dy);
+        if (!(len > 0)) continue;
+        if (len < MIN_PX) [dx, dy] = [(dx / len) * MIN_PX, (dy / len) * MIN_PX];
+        arrow(c, px, py, px + dx, py + dy, { color: "#000", width: 5.5, head: 10 });
+        arrow(c, px, py, px + dx, py + dy, { color, width: 3, head: 9 });
+        c.beginPath();
+        c.arc(px + dx, py + dy, 5, 0, Math.PI * 2);
+        c.strokeStyle = color;
+        c.lineWidth = 1.5;
+        c.stroke();
+        dot(c, px, py, 2, color);
+      }
+    },
+  };
+
+  return {
+    show() {
+      shown = true;
+      key = "";
+      addLayer(ctx, "state", layer);
+      const id = ++loop;
+      requestAnimationFrame(() => tick(id));
+    },
+    hide() {
+      shown = false;
+      removeLayer("state");
+    },
+  };
+}
