@@ -126,6 +126,23 @@ async def test_record_final_and_every(client, kit):
     assert every["params"] == [full["params"][k] for k in (0, 3, 6, 9, 10)]
 
 
+async def test_record_final_keeps_the_ending_of_a_run_that_stopped_early(client, kit):
+    """One run diverges early, the other takes every step: each reports its own ending."""
+    runs = [{"optimizer": {"name": "sgd", "lr": lr}, "start": [4.0, 2.0]} for lr in (0.12, 0.05)]
+    base = kit.runs_body({"expression": "x^2 + 10*y^2"}, runs, steps=400)
+    full = kit.strict_loads((await post_runs(client, kit, base)).content)["runs"]
+    final = kit.strict_loads((await post_runs(client, kit, {**base, "record": "final"})).content)[
+        "runs"
+    ]
+    diverged, steady = final
+    assert diverged["status"] == "diverged" and steady["status"] == "max_steps"
+    at = diverged["diverged_at"]
+    assert 0 < at < 400 and diverged["trace"]["step"] == [at]
+    assert diverged["trace"]["params"] == [full[0]["trace"]["params"][-1]]
+    assert steady["trace"]["step"] == [400]
+    assert steady["trace"]["params"] == [full[1]["trace"]["params"][-1]]
+
+
 async def test_schedule_and_clip(client, kit):
     body = kit.runs_body(
         {"id": "rosenbrock"},

@@ -113,14 +113,21 @@ def traces_json(problem: RunProblem, simulation: Simulation, steps: list[Step]) 
     grad = np.stack([s.grad for s in steps], axis=1)
     runs = []
     for r in range(len(problem.runs)):
-        keep = index <= simulation.outcomes[r].steps_taken
+        ended_at = simulation.outcomes[r].steps_taken
+        keep = index <= ended_at
+        run_index = index[keep]
+        if not keep.any():
+            # Recorded only after this run ended (record "final"): its row has stayed frozen
+            # since, so the last recorded step holds its ending, which happened at ended_at.
+            keep[-1] = True
+            run_index = np.array([ended_at])
         state_rows = [s.state_of(r) for s, kept in zip(steps, keep, strict=True) if kept]
         state = {name: np.stack([row[name] for row in state_rows]) for name in state_rows[0]}
         runs.append(
             {
                 **outcome_json(problem, simulation, r),
                 "trace": {
-                    "step": index[keep],
+                    "step": run_index,
                     "params": params[r][keep],
                     "loss": loss[r][keep],
                     "grad": grad[r][keep],
