@@ -1,4 +1,5 @@
-"""Regenerate docs/screenshot.png: the page racing optimizers down Rosenbrock's valley.
+"""Regenerate docs/screenshot.png (the page racing optimizers down Rosenbrock's valley) and
+docs/views.png (backpropagation stepped through the house-price chain, and Himmelblau's basins).
 
 Run: python scripts/screenshot.py  (needs Debian's chromium and the dev extras)
 """
@@ -43,10 +44,26 @@ def main() -> None:
             page.get_by_test_id("play").click()
             page.wait_for_timeout(6000)
             page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
+            shoot_views(browser.new_page(viewport={"width": 1280, "height": 800}), base)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def shoot_views(page, base: str) -> None:
+    page.goto(base + "/")
+    page.wait_for_selector("[data-testid=surface][data-ready='1']")
+    for name in ("backprop", "basins"):
+        page.locator(f"[data-testid=view-{name}] > summary").click()
+        page.wait_for_selector(f"[data-testid=view-{name}][data-loaded='1']")
+    page.get_by_test_id("backprop-summary").wait_for()
+    step = page.get_by_test_id("backprop-step")
+    for _ in range(4):
+        step.click()
+    page.get_by_test_id("basin-run").click()
+    page.wait_for_selector("[data-testid=view-basins] .view-body[data-ready='1']", timeout=30_000)
+    page.locator("#views").screenshot(path=str(ROOT / "docs" / "views.png"))
 
 
 if __name__ == "__main__":

@@ -84,12 +84,13 @@ export function mount(body, ctx) {
           post(ctx, "/sweeps", { objective: { id: m.id }, optimizer: { name: s.opt.value, lr: Number(s.lr.value) }, steps: k, over: { start: { resolution: n } } }, { signal: ctl.signal }),
         ),
       );
-      const ms = Math.round(performance.now() - t0);
       answers.forEach((a, i) => {
         sides[i].data = { ...a, meta: m, n, optimizer: sides[i].opt.value, lr: Number(sides[i].lr.value) };
         draw(sides[i]);
       });
-      status.textContent = `${answers.length} maps of ${count} starts × ${k} steps in ${ms} ms.`;
+      // From the click to both maps drawn: the figure the issue's 2 s budget is about.
+      const ms = Math.round(performance.now() - t0);
+      status.textContent = `${answers.length} maps of ${count} starts × ${k} steps, requested and drawn in ${ms} ms.`;
       status.dataset.ms = String(ms);
       status.dataset.request = `${m.id}|${n}|${k}`;
       body.dataset.ready = "1";
