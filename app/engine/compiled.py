@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.autodiff import batch_value_and_grad
+from app.engine.autodiff import _record, batch_value_and_grad
 from app.engine.backward import add_at_index, backward
 from app.engine.reductions import sum_to_shape
 from app.engine.shape import GETITEM_VJP
@@ -166,13 +166,8 @@ def _trace(
 ) -> tuple[np.ndarray, np.ndarray, Program | None]:
     """One eager value-and-gradient of f at points, and the Program that replays it."""
     variable = Tensor(points, needs_grad=True)
-    tape: list[Tensor] = []
     reads = recording.value_reads
-    recording.tape = tape
-    try:
-        root = f(variable)
-    finally:
-        recording.tape = None
+    root, tape = _record(f, variable)  # callers come here only when no tape is running
     steered = recording.value_reads != reads
     program = None if steered else compile_program(tape, variable, root)
     values = root if type(root) is Tensor else Tensor(root)

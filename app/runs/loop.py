@@ -359,9 +359,7 @@ def _any_left(live: slice | np.ndarray) -> bool:
     return isinstance(live, slice) or len(live) > 0
 
 
-def _sample_batches(rng: np.random.Generator, objective, runs: int) -> np.ndarray | None:
+def _sample_batches(rng: np.random.Generator, objective, runs: int) -> np.ndarray:
     """Each run's mini-batch for this step: batch_size samples drawn without replacement."""
-    if objective.batch_size is None or objective.n_samples is None:
-        return None
     keys = rng.random((runs, objective.n_samples))
     return np.argsort(keys, axis=1)[:, : objective.batch_size]

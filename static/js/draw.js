@@ -83,18 +83,21 @@ export function dot(ctx, x, y, r, fill, stroke = "#111") {
   ctx.stroke();
 }
 
+// The two strokes of an ✕ centred on (x, y), added to the current path.
+export function crossPath(ctx, x, y, r) {
+  ctx.moveTo(x - r, y - r);
+  ctx.lineTo(x + r, y + r);
+  ctx.moveTo(x + r, y - r);
+  ctx.lineTo(x - r, y + r);
+}
+
 export function cross(ctx, x, y, r, color) {
   ctx.save();
-  ctx.lineWidth = 3;
-  ctx.strokeStyle = "#111";
   for (const w of [4.5, 2.5]) {
     ctx.lineWidth = w;
     ctx.strokeStyle = w > 3 ? "#111" : color;
     ctx.beginPath();
-    ctx.moveTo(x - r, y - r);
-    ctx.lineTo(x + r, y + r);
-    ctx.moveTo(x + r, y - r);
-    ctx.lineTo(x - r, y + r);
+    crossPath(ctx, x, y, r);
     ctx.stroke();
   }
   ctx.restore();

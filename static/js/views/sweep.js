@@ -4,6 +4,7 @@
 // rate on the surface.
 import uPlot from "../../vendor/uplot/uPlot.esm.js";
 import { el } from "../dom.js";
+import { crossPath } from "../draw.js";
 import { decadeLabel, decadeSplits, formatNumber } from "../format.js";
 import { num, post } from "./common.js";
 
@@ -225,10 +226,7 @@ function drawDiverged(u, results, colors) {
       if (r.status[i] !== "diverged") return;
       const x = u.valToPos(Math.log10(v), "x", true);
       c.beginPath();
-      c.moveTo(x - s, y - s);
-      c.lineTo(x + s, y + s);
-      c.moveTo(x + s, y - s);
-      c.lineTo(x - s, y + s);
+      crossPath(c, x, y, s);
       c.stroke();
     });
   });
