@@ -103,7 +103,7 @@ def batch_value_and_grad(f: Callable[[Tensor], Any], points: Any) -> tuple[np.nd
     values, tape = _record(f, variable)
     values = values if type(values) is Tensor else Tensor(values)
     # Seeding every value with 1 is the gradient of their sum, without a sum node.
-    (grads,), _ = backward(values, [variable], tape=tape)
+    (grads,), _ = backward(values, [variable], tape=tape, keep_cotangents=False)
     return values.value, grads
 
 

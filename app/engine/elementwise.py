@@ -11,41 +11,62 @@ from typing import Any
 import numpy as np
 
 from app.engine.primitives import _NUMBERS, binary, unary
-from app.engine.tensor import REPLAYS, ShapeError, Tensor, as_tensor, node, value_of
+from app.engine.tensor import (
+    AT_ONES,
+    LINEAR_VJPS,
+    REPLAYS,
+    ShapeError,
+    Tensor,
+    as_tensor,
+    node,
+    value_of,
+)
 
 # --- arithmetic -------------------------------------------------------------------------------
 
 # With a plain number c on one side, ctx holds c (number on the right) or ("by", c) (on the left).
-add = binary(
-    "add",
-    np.add,
-    lambda g, ans, args, ctx: g,
-    lambda g, ans, args, ctx: g,
-    lambda g, ans, args, c: g,
-    lambda g, ans, args, ctx: g,
-)
-subtract = binary(
-    "subtract",
-    np.subtract,
-    lambda g, ans, args, ctx: g,
-    lambda g, ans, args, ctx: -g,
-    lambda g, ans, args, c: g,
-    lambda g, ans, args, ctx: -g,
-)
+
+
+def pass_through(g: Any, ans: Any, args: tuple, ctx: Any) -> Any:
+    """d(a + b)/da and the like: g itself."""
+    return g
+
+
+def negated(g: Any, ans: Any, args: tuple, ctx: Any) -> Any:
+    """d(a - b)/db and the like: -g."""
+    return -g
+
+
+def _times_number(g: Any, ans: Any, args: tuple, c: float) -> Any:
+    return g * c
+
+
+def _times_left_number(g: Any, ans: Any, args: tuple, ctx: tuple) -> Any:
+    return g * ctx[1]
+
+
+def _over_number(g: Any, ans: Any, args: tuple, c: float) -> Any:
+    return g / c
+
+
+LINEAR_VJPS.update({pass_through, negated, _times_number, _times_left_number, _over_number})
+
+add = binary("add", np.add, pass_through, pass_through, pass_through, pass_through)
+subtract = binary("subtract", np.subtract, pass_through, negated, pass_through, negated)
 multiply = binary(
     "multiply",
     np.multiply,
     lambda g, ans, args, ctx: g * args[1],
     lambda g, ans, args, ctx: g * args[0],
-    lambda g, ans, args, c: g * c,
-    lambda g, ans, args, ctx: g * ctx[1],
+    _times_number,
+    _times_left_number,
 )
 divide = binary(
     "divide",
     np.true_divide,
     lambda g, ans, args, ctx: g / args[1],
     lambda g, ans, args, ctx: -g * ans / args[1],
-    lambda g, ans, args, c: g / c,
+    _over_number,
     lambda g, ans, args, ctx: -g * ans / args[0],
 )
 
@@ -74,7 +95,16 @@ def _power_const_vjp(g: Any, ans: Any, args: tuple, exponent: float) -> Any:
     return g * (exponent * power(args[0], exponent - 1.0))
 
 
+def _power_const_at_ones(ans: Any, args: tuple, exponent: float) -> Any:
+    if exponent == 2.0:
+        return args[0] + args[0]
+    if exponent in (0.0, 1.0):
+        return None
+    return exponent * power(args[0], exponent - 1.0)
+
+
 _POWER_CONST_VJPS = (_power_const_vjp,)
+AT_ONES[_power_const_vjp] = _power_const_at_ones
 
 
 def power(base: Any, exponent: Any) -> Any:
@@ -99,7 +129,7 @@ def _replay_power(traced: Tensor) -> Any:
 
 REPLAYS["power"] = _replay_power
 
-negative = unary("negative", np.negative, lambda g, ans, args, ctx: -g)
+negative = unary("negative", np.negative, negated)
 
 # --- transcendental ---------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from app.engine.elementwise import exp
 from app.engine.shape import reshape
-from app.engine.tensor import REPLAYS, Tensor, node, value_of
+from app.engine.tensor import LINEAR_VJPS, REPLAYS, Tensor, node, value_of
 
 Axis = int | tuple[int, ...] | None
 
@@ -71,6 +71,7 @@ def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
 
 
 _SUM_VJPS = (lambda g, ans, args, ctx: _restore(g, *ctx),)
+LINEAR_VJPS.update(_SUM_VJPS)
 REPLAYS["sum"] = lambda traced: (
     lambda args, ctx=traced.ctx: np.sum(args[0], axis=ctx[1], keepdims=ctx[2])
 )

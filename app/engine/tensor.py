@@ -37,6 +37,14 @@ recording = _Recording()
 # condition, clip's mask, max's winners) are left out, so graphs using them are never compiled.
 REPLAYS: dict[str, Callable[[Any], Replay]] = {}
 
+# VJPs that read only g and their context, never the data: a compiled program works out their
+# result once when g is itself such a constant (the seed of ones, a number times it).
+LINEAR_VJPS: set[Vjp] = set()
+
+# vjp -> the same contribution for a g of all ones, skipping the multiplication by them (x * 1.0
+# is x exactly). It takes (ans, args, ctx) and returns None where it has no cheaper form.
+AT_ONES: dict[Vjp, Callable[[Any, tuple, Any], Any]] = {}
+
 
 class ShapeError(ValueError):
     """An op was given operands whose shapes it cannot combine."""
