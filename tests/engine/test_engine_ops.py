@@ -539,3 +539,26 @@ def test_log_and_sqrt_of_negative_numbers_follow_numpy():
 def test_non_scalar_function_is_a_value_error(transform):
     with pytest.raises(ValueError, match="scalar"):
         transform(lambda x: x * 2.0)(np.ones(3))
+
+
+def test_a_gradient_equal_to_the_seed_is_a_fresh_writable_array() -> None:
+    # f(x) = sum(x) hands the seed of ones straight back; it must not be shared between calls.
+    first = E.grad(lambda x: E.sum(x))(np.zeros(3))
+    first += 5.0
+    np.testing.assert_array_equal(E.grad(lambda x: E.sum(x))(np.zeros(3)), np.ones(3))
+    values, grads = E.batch_value_and_grad(lambda p: E.reshape(p, (-1,)), np.zeros((2, 1)))
+    grads[0, 0] = 7.0
+    again = E.batch_value_and_grad(lambda p: E.reshape(p, (-1,)), np.zeros((2, 1)))[1]
+    np.testing.assert_array_equal(again, np.ones((2, 1)))
+
+
+@pytest.mark.parametrize("with_a_slice", [False, True])
+def test_columns_picked_in_any_order_and_repeated_add_up(with_a_slice) -> None:
+    def f(p):
+        out = p[:, 1] * 2.0 + p[:, 0] * p[:, 1] - p[:, -1]
+        return out + p[:, 0:1].sum(axis=1) if with_a_slice else out
+
+    points = np.array([[1.0, 2.0], [3.0, -4.0]])
+    _, grads = E.batch_value_and_grad(f, points)
+    want = np.stack([points[:, 1] + with_a_slice, 2.0 + points[:, 0] - 1.0], axis=1)
+    np.testing.assert_array_equal(grads, want)
