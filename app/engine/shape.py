@@ -86,20 +86,22 @@ def getitem(x: Any, index: Any) -> Any:
         raise ShapeError(
             f"getitem: index {index!r} does not fit shape {x.shape}: {error}"
         ) from None
-    return node(value, "getitem", (x,), _GETITEM_VJPS, (index, x.shape, _is_basic_index(index)))
+    ctx = (index, x.value.shape, _is_basic_index(index))
+    return node(value, "getitem", (x,), _GETITEM_VJPS, ctx)
 
 
 def column_of(index: Any, shape: tuple[int, ...]) -> int | None:
     """k when index picks column k of a 2-D array (p[:, k]), else None."""
-    if (
-        len(shape) == 2
-        and type(index) is tuple
-        and len(index) == 2
-        and index[0] == slice(None)
-        and type(index[1]) in (int, np.int64)
-    ):
-        return int(index[1]) % shape[1]
-    return None
+    if type(index) is not tuple or len(index) != 2 or len(shape) != 2:
+        return None
+    rows, k = index
+    if type(k) not in _INTEGERS or rows != _ALL_ROWS:
+        return None
+    return int(k) % shape[1]
+
+
+_INTEGERS = frozenset({int, np.int64})
+_ALL_ROWS = slice(None)
 
 
 _GETITEM_VJPS = (lambda g, ans, args, ctx: scatter(g, *ctx),)
