@@ -5,7 +5,7 @@ the graph as usual; later calls replay its forward and backward passes as flat l
 calls over numbered slots, with no Tensor, node or dictionary per op.
 
 The backward pass is planned once, with the whole graph in view, so it can skip work the eager
-pass repeats on every call, without changing a single bit of the result:
+pass repeats on every call. The results keep every bit (a zero's sign aside):
 - cotangents that do not depend on the data (the seed of ones, 100 times it, a column of it) are
   worked out once, by the same VJP code, and reused;
 - a VJP applied to the seed of ones skips the multiplication by them (x * 1.0 is x);
@@ -21,6 +21,7 @@ Anything else falls back to the eager engine.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -35,8 +36,8 @@ from app.engine.tensor import AT_ONES, LINEAR_VJPS, REPLAYS, Replay, Tensor, Vjp
 
 BatchValueAndGrad = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
-# One step of a replayed backward pass: step(values, args_of, cotangents), all lists by slot.
-BackwardStep = Callable[[list, list, list], None]
+# One step of a replayed backward pass: step(values, cotangents), both lists by slot.
+BackwardStep = Callable[[list, list], None]
 
 
 class Program:
@@ -63,20 +64,17 @@ class Program:
 
     def __call__(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         values = self.values.copy()
-        args_of: list[tuple | None] = [None] * len(values)
         values[0] = points
         for out, replay, arg_slots in self.forward_plan:
             if len(arg_slots) == 1:  # unrolled for the one- and two-input ops of most graphs
-                args = (values[arg_slots[0]],)
+                values[out] = replay(values[arg_slots[0]])
             elif len(arg_slots) == 2:
-                args = (values[arg_slots[0]], values[arg_slots[1]])
+                values[out] = replay(values[arg_slots[0]], values[arg_slots[1]])
             else:
-                args = tuple([values[i] for i in arg_slots])
-            args_of[out] = args
-            values[out] = replay(args)
+                values[out] = replay(*[values[i] for i in arg_slots])
         cotangents = self.cotangents.copy()
         for step in self.backward_steps:
-            step(values, args_of, cotangents)
+            step(values, cotangents)
         grads = cotangents[0]
         if grads is None:  # the points reach the output only through constants
             return values[self.root], np.zeros_like(points)
@@ -91,6 +89,7 @@ class Contribution(NamedTuple):
     """One parent's share of a node's cotangent, as the eager backward pass computes it."""
 
     source: int  # the node's slot, whose cotangent g this reads
+    inputs: tuple[int, ...]  # the node's parents' slots, whose values are its VJP's args
     target: int  # the parent's slot
     vjp: Vjp
     ctx: Any
@@ -122,11 +121,11 @@ def compile_program(tape: list[Tensor], variable: Tensor, root: Any) -> Program 
                 slot = slot_of[id(parent)] = len(values)
                 values.append(parent.value)
             arg_slots.append(slot)
-        out = slot_of[id(traced)]
-        forward_plan.append((out, make(traced), tuple(arg_slots)))
+        out, inputs = slot_of[id(traced)], tuple(arg_slots)
+        forward_plan.append((out, make(traced), inputs))
         contributions_of.append(
             [
-                Contribution(out, slot, vjp, traced.ctx, parent.value.shape, traced)
+                Contribution(out, inputs, slot, vjp, traced.ctx, parent.value.shape, traced)
                 for slot, vjp, parent in zip(arg_slots, traced.vjps, traced.parents, strict=True)
                 if parent.needs_grad
             ]
@@ -240,7 +239,7 @@ def _write_column(c: Contribution, g_known: Any, covered: bool, first: bool) -> 
     source, target, (index, shape, _) = c.source, c.target, c.ctx
     make = np.empty if covered else np.zeros
 
-    def step(values: list, args_of: list, cotangents: list) -> None:
+    def step(values: list, cotangents: list) -> None:
         if first:
             cotangents[target] = make(shape)
         cotangents[target][index] = cotangents[source] if g_known is None else g_known
@@ -249,7 +248,7 @@ def _write_column(c: Contribution, g_known: Any, covered: bool, first: bool) -> 
 
 
 def _add_constant(target: int, value: np.ndarray, first: bool) -> BackwardStep:
-    def step(values: list, args_of: list, cotangents: list) -> None:
+    def step(values: list, cotangents: list) -> None:
         cotangents[target] = value if first else cotangents[target] + value
 
     return step
@@ -258,50 +257,59 @@ def _add_constant(target: int, value: np.ndarray, first: bool) -> BackwardStep:
 def _step_for(c: Contribution, g_known: Any, first: bool) -> BackwardStep:
     """The step for a contribution that depends on the data."""
     source, target, vjp, ctx, shape = c.source, c.target, c.vjp, c.ctx, c.shape
-    if vjp is pass_through or vjp is negated:
-        sign = 1.0 if vjp is pass_through else -1.0
-
-        def signed(values: list, args_of: list, cotangents: list) -> None:
-            g = cotangents[source]
-            if g.shape != shape:
-                g = sum_to_shape(g if sign > 0 else -g, shape)
-                cotangents[target] = g if first else cotangents[target] + g
-            elif first:
-                cotangents[target] = g if sign > 0 else -g
-            elif sign > 0:
-                cotangents[target] = cotangents[target] + g
-            else:
-                cotangents[target] = cotangents[target] - g
-
-        return signed
+    if vjp in (pass_through, negated) and c.traced.value.shape == shape:
+        return _signed(source, target, vjp is negated, first)
     if vjp is GETITEM_VJP:
 
-        def index(values: list, args_of: list, cotangents: list) -> None:
+        def index(values: list, cotangents: list) -> None:
             contribution = scatter(cotangents[source], *ctx)
             cotangents[target] = contribution if first else cotangents[target] + contribution
 
         return index
+    pick = _arguments(c.inputs)
     at_ones = AT_ONES.get(vjp)
     if at_ones is not None and g_known is not None and _all_ones(g_known):
         traced = c.traced
-        inputs = tuple(p.value for p in traced.parents)
-        if at_ones(traced.value, inputs, ctx) is not None:
+        if at_ones(traced.value, tuple(p.value for p in traced.parents), ctx) is not None:
 
-            def seeded(values: list, args_of: list, cotangents: list) -> None:
-                contribution = at_ones(values[source], args_of[source], ctx)
+            def seeded(values: list, cotangents: list) -> None:
+                contribution = at_ones(values[source], pick(values), ctx)
                 if contribution.shape != shape:
                     contribution = sum_to_shape(contribution, shape)
                 cotangents[target] = contribution if first else cotangents[target] + contribution
 
             return seeded
 
-    def general(values: list, args_of: list, cotangents: list) -> None:
-        contribution = vjp(cotangents[source], values[source], args_of[source], ctx)
+    def general(values: list, cotangents: list) -> None:
+        contribution = vjp(cotangents[source], values[source], pick(values), ctx)
         if contribution.shape != shape:
             contribution = sum_to_shape(contribution, shape)
         cotangents[target] = contribution if first else cotangents[target] + contribution
 
     return general
+
+
+def _signed(source: int, target: int, negate: bool, first: bool) -> BackwardStep:
+    """g or -g, started or added: a + (-b) is a - b, so a negation never needs its own op."""
+    if first:
+        if negate:
+            return lambda values, cotangents: cotangents.__setitem__(target, -cotangents[source])
+        return lambda values, cotangents: cotangents.__setitem__(target, cotangents[source])
+    if negate:
+        return lambda values, cotangents: cotangents.__setitem__(
+            target, cotangents[target] - cotangents[source]
+        )
+    return lambda values, cotangents: cotangents.__setitem__(
+        target, cotangents[target] + cotangents[source]
+    )
+
+
+def _arguments(inputs: tuple[int, ...]) -> Callable[[list], tuple]:
+    """values -> the tuple of a node's input values, as its VJPs take them."""
+    if len(inputs) == 1:
+        (only,) = inputs
+        return lambda values: (values[only],)
+    return operator.itemgetter(*inputs)
 
 
 def _all_ones(array: np.ndarray) -> bool:

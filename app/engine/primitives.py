@@ -7,6 +7,7 @@ VJPs rely on during a first-order backward pass: they run the same code on raw a
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ def unary(op: str, forward: Callable[[Any], Any], vjp: Vjp) -> Callable[[Any], A
 
     apply.__name__ = op
     apply.__qualname__ = op
-    REPLAYS[op] = lambda traced: lambda args: forward(args[0])
+    REPLAYS[op] = lambda traced: forward
     return apply
 
 
@@ -70,14 +71,14 @@ def binary(
             return node(forward(a, b.value), op, (b,), vjps_b_only, ("by", float(a)))
         return apply(a, b)
 
-    def replay(traced: Tensor) -> Callable[[tuple], Any]:
+    def replay(traced: Tensor) -> Callable[..., Any]:
         """The forward for a traced node, with an inline number back in its place."""
         number = traced.ctx
         if len(traced.parents) == 2:
-            return lambda args: forward(args[0], args[1])
+            return forward
         if type(number) is tuple:  # ("by", c): the number was on the left
-            return lambda args: forward(number[1], args[0])
-        return lambda args: forward(args[0], number)
+            return partial(forward, number[1])
+        return lambda a: forward(a, number)
 
     apply.__name__ = op
     apply.__qualname__ = op

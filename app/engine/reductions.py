@@ -36,7 +36,7 @@ def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
 
 _BROADCAST_VJPS = (lambda g, ans, args, shape: sum_to_shape(g, shape),)
 REPLAYS["broadcast_to"] = lambda traced: (
-    lambda args, shape=traced.value.shape: np.broadcast_to(args[0], shape)
+    lambda x, shape=traced.value.shape: np.broadcast_to(x, shape)
 )
 
 
@@ -72,9 +72,7 @@ def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
 
 _SUM_VJPS = (lambda g, ans, args, ctx: _restore(g, *ctx),)
 LINEAR_VJPS.update(_SUM_VJPS)
-REPLAYS["sum"] = lambda traced: (
-    lambda args, ctx=traced.ctx: np.sum(args[0], axis=ctx[1], keepdims=ctx[2])
-)
+REPLAYS["sum"] = lambda traced: lambda x, ctx=traced.ctx: np.sum(x, axis=ctx[1], keepdims=ctx[2])
 
 
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
@@ -111,7 +109,7 @@ def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
 
 
 REPLAYS["logsumexp"] = lambda traced: (
-    lambda args, ctx=traced.ctx: logsumexp(args[0], axis=ctx[1], keepdims=ctx[2])
+    lambda x, ctx=traced.ctx: logsumexp(x, axis=ctx[1], keepdims=ctx[2])
 )
 _LOGSUMEXP_VJPS = (
     lambda g, ans, args, ctx: _restore(g, *ctx) * exp(args[0] - _restore(ans, *ctx)),

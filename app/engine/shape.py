@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
@@ -35,9 +36,7 @@ def reshape(x: Any, *shape: Any) -> Any:
 
 _RESHAPE_VJPS = (lambda g, ans, args, shape: reshape(g, shape),)
 LINEAR_VJPS.update(_RESHAPE_VJPS)
-REPLAYS["reshape"] = lambda traced: (
-    lambda args, shape=traced.value.shape: np.reshape(args[0], shape)
-)
+REPLAYS["reshape"] = lambda traced: lambda x, shape=traced.value.shape: np.reshape(x, shape)
 
 
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
@@ -59,7 +58,7 @@ LINEAR_VJPS.update(_TRANSPOSE_VJPS)
 
 def _replay_transpose(traced: Tensor) -> Any:
     axes = tuple(np.argsort(traced.ctx))  # ctx is the inverse permutation
-    return lambda args: np.transpose(args[0], axes)
+    return lambda x: np.transpose(x, axes)
 
 
 REPLAYS["transpose"] = _replay_transpose
@@ -105,7 +104,7 @@ _ALL_ROWS = slice(None)
 
 
 _GETITEM_VJPS = (lambda g, ans, args, ctx: scatter(g, *ctx),)
-REPLAYS["getitem"] = lambda traced: lambda args, index=traced.ctx[0]: args[0][index]
+REPLAYS["getitem"] = lambda traced: operator.itemgetter(traced.ctx[0])
 GETITEM_VJP = _GETITEM_VJPS[0]  # the backward pass adds first-order index gradients in place
 LINEAR_VJPS.add(GETITEM_VJP)
 
@@ -159,8 +158,8 @@ def stack(parts: Sequence[Any], axis: int = 0) -> Any:
     return node(value, "stack", tensors, vjps, axis)
 
 
-REPLAYS["concatenate"] = lambda traced: lambda args, axis=traced.ctx: np.concatenate(args, axis)
-REPLAYS["stack"] = lambda traced: lambda args, axis=traced.ctx: np.stack(args, axis)
+REPLAYS["concatenate"] = lambda traced: lambda *parts, axis=traced.ctx: np.concatenate(parts, axis)
+REPLAYS["stack"] = lambda traced: lambda *parts, axis=traced.ctx: np.stack(parts, axis)
 
 
 def _slice_vjp(index: tuple) -> Any:
@@ -200,7 +199,7 @@ def _matmul_vjp_b(g: Any, ans: Any, args: tuple, shapes: tuple) -> Any:
 
 
 _MATMUL_VJPS = (_matmul_vjp_a, _matmul_vjp_b)
-REPLAYS["matmul"] = lambda traced: lambda args: np.matmul(args[0], args[1])
+REPLAYS["matmul"] = lambda traced: np.matmul
 
 
 def matmul(a: Any, b: Any) -> Any:

@@ -18,8 +18,9 @@ import numpy as np
 Vjp = Callable[[Any, Any, tuple, Any], Any]
 
 
-# replay(args) -> the op's value recomputed from its inputs' raw values, for compiled programs.
-Replay = Callable[[tuple], Any]
+# replay(*inputs) -> the op's value recomputed from its inputs' raw values, for compiled programs.
+# Most are a NumPy function itself, or a partial of one, so a replay costs no Python frame.
+Replay = Callable[..., Any]
 
 
 class _Recording(threading.local):
