@@ -79,7 +79,9 @@ def _adam_step(
     exp_avg = lerp(state["exp_avg"], grad, 1.0 - beta1)
     # In-place arithmetic on arrays this step created (the inputs are never touched).
     exp_avg_sq = state["exp_avg_sq"] * beta2
-    exp_avg_sq += (1.0 - beta2) * (grad * grad)
+    grad_sq = grad * grad
+    grad_sq *= 1.0 - beta2
+    exp_avg_sq += grad_sq
     step_size = lr / (1.0 - power_of_step(beta1, step))
     bias_correction2_sqrt = (1.0 - power_of_step(beta2, step)) ** 0.5
     # max_exp_avg_sq only exists in torch with amsgrad; elsewhere it stays 0.
@@ -91,9 +93,9 @@ def _adam_step(
     denom = np.sqrt(second)
     denom /= bias_correction2_sqrt
     denom += as_column(hp["eps"])
-    update = exp_avg / denom
-    update *= -step_size
-    new_params = params + update
+    new_params = exp_avg / denom
+    new_params *= -step_size
+    new_params += params  # params + update: the same sum, in the array already made
     return new_params, {"exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq, "max_exp_avg_sq": max_sq}
 
 

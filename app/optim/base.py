@@ -153,29 +153,22 @@ def broadcast_hyperparams(
     known = {hp.name for hp in opt.hyperparams}
     rows: list[dict[str, Any]] = []
     checked: dict[tuple, dict[str, Any]] = {}  # a sweep repeats one config; validate it once
+    validated = 0
     for i, config in enumerate(configs):
         key = _config_key(config)
-        if key is not None and key in checked:
-            rows.append(checked[key])
-            continue
-        where = f"runs[{i}]." if len(configs) > 1 else ""
-        unknown = sorted(set(config) - known)
-        if unknown:
-            raise ValueError(
-                f"{where}{unknown[0]}: unknown hyper-parameter for {opt.name!r}; "
-                f"expected one of {sorted(known)}"
-            )
-        row = {
-            hp.name: validate_value(hp, config.get(hp.name, hp.default), where)
-            for hp in opt.hyperparams
-        }
+        row = None if key is None else checked.get(key)
+        if row is None:
+            row = _validated_row(opt, known, config, f"runs[{i}]." if len(configs) > 1 else "")
+            validated += 1
+            if key is not None:
+                checked[key] = row
         rows.append(row)
-        if key is not None:
-            checked[key] = row
+    if validated == 1:
+        rows = rows[:1]  # every run holds the one validated row: every setting is shared
     out: dict[str, Array] = {}
     for hp in opt.hyperparams:
         values = [row[hp.name] for row in rows]
-        if all(v == values[0] for v in values):
+        if values.count(values[0]) == len(values):  # every run shares it
             values = values[:1]
         n = len(values) if len(values) == 1 else R
         if hp.kind == "bool":
@@ -187,6 +180,22 @@ def broadcast_hyperparams(
     if opt.check_fn is not None:
         opt.check_fn(out)
     return out
+
+
+def _validated_row(
+    opt: OptimizerDef, known: set[str], config: Mapping[str, Any], where: str
+) -> dict[str, Any]:
+    """One run's settings, checked against opt's specs, with the defaults filled in."""
+    unknown = sorted(set(config) - known)
+    if unknown:
+        raise ValueError(
+            f"{where}{unknown[0]}: unknown hyper-parameter for {opt.name!r}; "
+            f"expected one of {sorted(known)}"
+        )
+    return {
+        hp.name: validate_value(hp, config.get(hp.name, hp.default), where)
+        for hp in opt.hyperparams
+    }
 
 
 def _config_key(config: Mapping[str, Any]) -> tuple | None:

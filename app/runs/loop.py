@@ -7,6 +7,7 @@ runs still going are evaluated and updated.
 
 from __future__ import annotations
 
+import contextvars
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +25,10 @@ from app.runs.status import DIVERGENCE_LIMIT, RunStatus
 
 STATUSES = tuple(RunStatus)
 _RUNNING, _CONVERGED, _MAX_STEPS, _DIVERGED, _STOPPED = (STATUSES.index(s) for s in STATUSES)
+_LIMIT_SQUARED = DIVERGENCE_LIMIT**2
+# NumPy 2 keeps its floating-point error state in a context variable; older NumPy keeps it per
+# thread, where setting it once for the steps would leak to the caller.
+_ERRSTATE_IN_CONTEXT = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
 
 
 class Step(NamedTuple):
@@ -80,6 +85,19 @@ class Simulation:
         self._lr_cache: tuple[np.ndarray, np.ndarray] | None = None
 
     def __iter__(self) -> Iterator[Step]:
+        # Each step runs with NumPy's floating-point warnings ignored (overflow and NaN are what
+        # the divergence checks are for); between steps the caller's own error state holds.
+        run_quietly = _quiet_runner()
+        steps = self._steps()
+        while True:
+            try:
+                step = run_quietly(next, steps)
+            except StopIteration:
+                return
+            yield step
+
+    def _steps(self) -> Iterator[Step]:
+        """The steps, set-up and cancel checks included; __iter__ runs each with FP warnings off."""
         problem = self.problem
         objective = problem.objective
         groups = problem.groups()
@@ -87,12 +105,12 @@ class Simulation:
         runs, dim = params.shape
         # A problem with one optimizer updates the whole batch: slices avoid fancy-index copies.
         group_rows = [slice(None) if len(groups) == 1 else g.rows for g in groups]
-        states = [
-            g.optimizer.init(params[rows], g.hyperparams)
+        # (rows, buffers) per optimizer, the form Step.states hands out.
+        states = tuple(
+            (g.rows, g.optimizer.init(params[rows], g.hyperparams))
             for g, rows in zip(groups, group_rows, strict=True)
-        ]
+        )
         settings = [shared_as_scalars(g.hyperparams) for g in groups]
-        state_rows = [g.rows for g in groups]
         needs_hessian = any(g.optimizer.needs_hessian for g in groups)
         stochastic = objective.batch_size is not None and objective.n_samples is not None
         # Same-shaped batches every step: trace the loss once, then replay it (app.engine.compiled).
@@ -103,69 +121,65 @@ class Simulation:
         grad = np.full((runs, dim), np.nan)
         hessians = None
         live: slice | np.ndarray = slice(None)  # the rows still running, as an index
+        everyone, anyone = True, True  # whether every run, or any run, is still going
+        running = None  # the runs still going, as a mask, once some have ended
         # The lr and clipped rows of a step that no update leaves, shared between Steps.
         no_lr = np.zeros(runs)
         no_clip = self._no_clip = np.zeros(runs, dtype=bool)
-        for k in range(problem.steps + 1):
+        last = problem.steps
+        rules = problem.stop.loss_below is not None or problem.stop.grad_norm_below is not None
+        for k in range(last + 1):
             if self._interrupted():
                 status = status.copy()  # the Steps already handed out keep their statuses
                 running = np.flatnonzero(status == _RUNNING)
                 self._finish(status, running, k, _STOPPED, self._stop_reason(k))
                 return
-            points = params[live]
+            points = params if everyone else params[live]
             loss_fn = objective.loss
             if stochastic:
                 loss_fn = partial(loss_fn, batch=_sample_batches(rng, objective, len(points)))
-            with np.errstate(all="ignore"):
-                if needs_hessian:
-                    values, grads, hess = batch_hessian(loss_fn, points)
-                    hessians = (
-                        np.full((runs, dim, dim), np.nan) if hessians is None else hessians.copy()
-                    )
-                    hessians[live] = hess
-                elif stochastic:
-                    values, grads = batch_value_and_grad(loss_fn, points)
-                else:
-                    values, grads = value_and_grad(points)
-                finite = None  # computed only when the batch test below sees a non-finite loss
-                if not math.isfinite(values @ values):
-                    finite = np.isfinite(values)
-                    values = np.where(finite, values, np.nan)
-                # The engine's arrays are fresh, so a full batch keeps them without a copy.
-                if isinstance(live, slice):
-                    loss, grad = values, grads
-                else:
-                    loss, grad = loss.copy(), grad.copy()
-                    loss[live], grad[live] = values, grads
-                judged = self._judge(status, live, k, points, values, finite, grads)
+            if needs_hessian:
+                values, grads, hess = batch_hessian(loss_fn, points)
+                hessians = (
+                    np.full((runs, dim, dim), np.nan) if hessians is None else hessians.copy()
+                )
+                hessians[live] = hess
+            elif stochastic:
+                values, grads = batch_value_and_grad(loss_fn, points)
+            else:
+                values, grads = value_and_grad(points)
+            healthy = _healthy(values, points, grads)
+            if not healthy:
+                values = np.where(np.isfinite(values), values, np.nan)  # the loss NaN, never inf
+            # The engine's arrays are fresh, so a full batch keeps them without a copy.
+            if everyone:
+                loss, grad = values, grads
+            else:
+                loss, grad = loss.copy(), grad.copy()
+                loss[live], grad[live] = values, grads
+            # Most steps end no run: then the batch test is all there is to judge.
+            if not healthy or rules or k == last:
+                judged = self._judge(status, live, k, points, values, grads, healthy)
                 if judged is not status:
                     status = judged
                     running = status == _RUNNING
-                    live = slice(None) if running.all() else np.flatnonzero(running)
-                next_params, next_states, lr, clipped = params, states, no_lr, no_clip
-                if k < problem.steps and _any_left(live):
-                    next_params, next_states, lr, clipped = self._update(
-                        groups,
-                        settings,
-                        group_rows,
-                        states,
-                        params,
-                        grad,
-                        hessians,
-                        None if isinstance(live, slice) else status == _RUNNING,
-                        k + 1,
-                    )
-            yield Step(
-                k,
-                params,
-                loss,
-                grad,
-                status,
-                clipped,
-                lr,
-                tuple(zip(state_rows, states, strict=True)),
-            )
-            if not _any_left(live):
+                    everyone, anyone = bool(running.all()), bool(running.any())
+                    live = slice(None) if everyone else np.flatnonzero(running)
+            next_params, next_states, lr, clipped = params, states, no_lr, no_clip
+            if k < last and anyone:
+                next_params, next_states, lr, clipped = self._update(
+                    groups,
+                    settings,
+                    group_rows,
+                    states,
+                    params,
+                    grad,
+                    hessians,
+                    None if everyone else running,
+                    k + 1,
+                )
+            yield Step(k, params, loss, grad, status, clipped, lr, states)
+            if not anyone:
                 return
             params, states = next_params, next_states
 
@@ -178,29 +192,29 @@ class Simulation:
         k: int,
         params: np.ndarray,
         values: np.ndarray,
-        finite: np.ndarray | None,
         grads: np.ndarray,
+        healthy: bool,
     ) -> np.ndarray:
         """Settle the runs that diverged, met a stop rule, or used up the budget at step k.
 
-        finite is None when every loss is finite. Returns status itself when no run ended,
-        else an updated copy (consecutive Steps share an unchanged status).
+        values holds NaN where the loss is not finite; healthy is the batch test's verdict.
+        Returns status itself when no run ended, else an updated copy (consecutive Steps share
+        an unchanged status).
         """
         stop = self.problem.stop
         rules = stop.loss_below is not None or stop.grad_norm_below is not None
         last = k == self.problem.steps
-        if finite is None and _healthy(params, grads):
-            if not (rules or last):
-                return status
-            bad = None
-        else:
+        bad = None
+        if not healthy:
             # max propagates NaN, and NaN compares false: non-finite rows count as bad.
             bad_param = ~(np.abs(params).max(axis=1, initial=0.0) <= DIVERGENCE_LIMIT)
-            bad_loss = np.zeros(len(values), dtype=bool) if finite is None else ~finite
+            bad_loss = np.isnan(values)
             bad_grad = ~(np.abs(grads).max(axis=1, initial=0.0) < np.inf)
             bad = bad_param | bad_loss | bad_grad
             if not (bad.any() or rules or last):
                 return status  # the batch test was a false alarm (a sum overflowed)
+        elif not (rules or last):
+            return status
         status = status.copy()
         runs_of = np.flatnonzero if isinstance(live, slice) else live.__getitem__
         ok = np.ones(len(values), dtype=bool)
@@ -230,25 +244,29 @@ class Simulation:
         """One optimizer update for the runs still going (running is None when all are);
         finished rows keep their values.
 
-        Returns the next params and states, and each run's lr and clipped flag for this update.
+        states holds (rows, buffers) per optimizer, as Step.states does. Returns the next params
+        and states, and each run's lr and clipped flag for this update.
         """
-        runs = len(params)
         problem = self.problem
-        if len(groups) == 1 and problem.clip is None and running is None:
+        if running is None and len(states) == 1 and problem.clip is None:
             # The common case: one optimizer moving every run, so no row bookkeeping at all.
-            group = groups[0]
+            ((rows, state),) = states
             hp = self._hyperparams_at(settings[0], step)
-            new_params, new_state = group.optimizer.update_fn(
-                params, grad, states[0], hp, step, hessians
+            new_params, new_state = groups[0].optimizer.update_fn(
+                params, grad, state, hp, step, hessians
             )
-            return new_params, [new_state], self._lr_rows(hp["lr"], runs), self._no_clip
+            lr = self._lr_rows(hp["lr"], len(params))
+            return new_params, ((rows, new_state),), lr, self._no_clip
+        runs = len(params)
         if running is None:
             running = np.ones(runs, dtype=bool)
         next_params = params.copy()
         next_states = []
         lr = np.zeros(runs)
         clipped = np.zeros(runs, dtype=bool)
-        for group, hp, rows, state in zip(groups, settings, group_rows, states, strict=True):
+        for group, hp, rows, (state_rows, state) in zip(
+            groups, settings, group_rows, states, strict=True
+        ):
             going = running[rows]
             grads, was_clipped = grad[rows], None
             if problem.clip is not None:
@@ -262,14 +280,14 @@ class Simulation:
                 new_params = np.where(keep, new_params, params[rows])
                 new_state = {name: np.where(keep, v, state[name]) for name, v in new_state.items()}
             next_params[rows] = new_params
-            next_states.append(new_state)
+            next_states.append((state_rows, new_state))
             lr[rows] = np.where(going, np.reshape(hp["lr"], -1), 0.0)
             if was_clipped is not None:
                 counted = was_clipped & going
                 clipped[rows] = counted
                 self._clipped_steps[np.arange(runs)[rows][counted]] += 1
                 self._outcomes = None
-        return next_params, next_states, lr, clipped
+        return next_params, tuple(next_states), lr, clipped
 
     def _hyperparams_at(self, hp: dict[str, Any], step: int) -> dict[str, Any]:
         """A group's settings for this update, its lr set by the schedule."""
@@ -342,21 +360,37 @@ def simulate(problem: RunProblem, **options: object) -> Simulation:
     return Simulation(problem, **options)
 
 
-def _healthy(params: np.ndarray, grads: np.ndarray) -> bool:
-    """One whole-batch test that no gradient is non-finite and no parameter passed the limit.
+def _quiet_runner() -> Callable[..., Any]:
+    """A run(fn, *args) that calls fn with NumPy's floating-point warnings ignored and leaves the
+    caller's error state as it was."""
+    if not _ERRSTATE_IN_CONTEXT:
+        return _run_ignoring_fp_errors
+    # A private copy of the caller's context, set once: much cheaper than an errstate per step.
+    context = contextvars.copy_context()
+    context.run(np.seterr, all="ignore")
+    return context.run
+
+
+def _run_ignoring_fp_errors(fn: Callable[..., Any], *args: Any) -> Any:
+    with np.errstate(all="ignore"):
+        return fn(*args)
+
+
+def _healthy(loss: np.ndarray, params: np.ndarray, grads: np.ndarray) -> bool:
+    """One whole-batch test that every loss and gradient is finite and no parameter passed the
+    limit.
 
     Dot products are the cheapest full passes NumPy has; NaN and inf survive them. They can
     only raise a false alarm (a sum of squares overflowing), which the row-by-row test clears.
+    Not ndarray.dot, though quicker: it lets go of the GIL around BLAS even for a few numbers,
+    and that hand-off on every step of a small batch stalls the server's other requests.
     """
-    flat_grads, flat_params = grads.reshape(-1), params.reshape(-1)
-    return math.isfinite(flat_grads @ flat_grads) and (
-        flat_params @ flat_params <= DIVERGENCE_LIMIT**2
+    flat_grads, flat_params = grads.ravel(), params.ravel()  # views of contiguous arrays
+    return (
+        math.isfinite(loss @ loss)
+        and math.isfinite(flat_grads @ flat_grads)
+        and flat_params @ flat_params <= _LIMIT_SQUARED
     )
-
-
-def _any_left(live: slice | np.ndarray) -> bool:
-    """Whether any run is still going; live is the full slice exactly while all of them are."""
-    return isinstance(live, slice) or len(live) > 0
 
 
 def _sample_batches(rng: np.random.Generator, objective, runs: int) -> np.ndarray:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 import pytest
 
 from app.objectives import make_objective
-from app.runs import RunConfig, RunProblem, RunStatus, StopRules, simulate
-from app.runs.loop import STATUSES
+from app.runs import RunConfig, RunProblem, RunStatus, StopRules, loop, simulate
+from app.runs.loop import STATUSES, _healthy
 from app.runs.status import DIVERGENCE_LIMIT
 
 FINAL = {RunStatus.CONVERGED, RunStatus.MAX_STEPS, RunStatus.DIVERGED, RunStatus.STOPPED}
@@ -105,6 +106,102 @@ def test_a_loss_that_overflows_is_reported_as_nan_not_inf():
     assert sim.outcomes[0].status is RunStatus.DIVERGED and sim.outcomes[0].diverged_at == 1
     for step in steps:
         assert not np.isinf(step.loss).any(), f"step {step.index} loss {step.loss}"
+
+
+# --- the batch health test and floating-point warnings ------------------------------------
+
+
+def rows_are_healthy(loss, params, grads):
+    """The row-by-row meaning of the batch test: finite losses and gradients, params in bounds."""
+    return bool(
+        np.isfinite(loss).all()
+        and np.isfinite(grads).all()
+        and (np.abs(params) <= DIVERGENCE_LIMIT).all()
+    )
+
+
+def batch(**changes):
+    """Three healthy runs in 2-D, with the named cells replaced: {"grads": ((1, 0), nan)}."""
+    arrays = {
+        "loss": np.array([1.0, 2.0, 3.0]),
+        "params": np.array([[0.5, -1.0], [2.0, 3.0], [-4.0, 0.0]]),
+        "grads": np.array([[1.0, 0.0], [-2.0, 5.0], [0.0, 0.25]]),
+    }
+    for name, (cell, value) in changes.items():
+        arrays[name][cell] = value
+    return arrays["loss"], arrays["params"], arrays["grads"]
+
+
+ABOVE_LIMIT = np.nextafter(DIVERGENCE_LIMIT, np.inf)
+
+HEALTH_CASES = {
+    "all finite": batch(),
+    "NaN in one gradient": batch(grads=((1, 0), np.nan)),
+    "inf in one gradient": batch(grads=((2, 1), -np.inf)),
+    "inf loss": batch(loss=(0, np.inf)),
+    "-inf loss": batch(loss=(2, -np.inf)),
+    "NaN loss": batch(loss=(1, np.nan)),
+    "a param just above the limit": batch(params=((0, 1), -ABOVE_LIMIT)),
+    "a param exactly at the limit, the others 0": (
+        np.ones(2),
+        np.array([[0.0, -DIVERGENCE_LIMIT], [0.0, 0.0]]),
+        np.ones((2, 2)),
+    ),
+    "NaN param": batch(params=((2, 0), np.nan)),
+    "inf param": batch(params=((1, 1), np.inf)),
+}
+
+
+@pytest.mark.parametrize("case", HEALTH_CASES)
+def test_the_batch_health_test_agrees_with_the_rows(case):
+    loss, params, grads = HEALTH_CASES[case]
+    with np.errstate(all="ignore"):  # as the loop runs it
+        assert _healthy(loss, params, grads) == rows_are_healthy(loss, params, grads)
+
+
+@pytest.mark.parametrize(
+    "arrays",
+    [
+        batch(grads=((0, 0), 1e200)),  # its square overflows
+        batch(loss=(1, -1e200)),
+        (np.ones(2), np.full((2, 1), DIVERGENCE_LIMIT), np.ones((2, 1))),  # squares sum to 2e12
+    ],
+    ids=["huge gradient", "huge loss", "params at the limit"],
+)
+def test_a_sum_of_squares_past_the_bound_is_only_a_false_alarm(arrays):
+    with np.errstate(all="ignore"):
+        assert rows_are_healthy(*arrays) and not _healthy(*arrays)
+
+
+def test_false_alarms_end_no_run():
+    # Gradients and losses near 1e200 are finite, but their sums of squares overflow.
+    runs = [RunConfig("sgd", {"lr": 0.0}, (x,)) for x in (1.0, -2.0)]
+    sim, steps = run({"expression": "1e200*x*x"}, runs, 3)
+    assert [o.status for o in sim.outcomes] == [RunStatus.MAX_STEPS] * 2
+    assert np.isfinite(steps[-1].loss).all() and np.isfinite(steps[-1].grad).all()
+    # Two params at the limit: the sum of squares passes 1e12, no single one passes 1e6.
+    runs = [RunConfig("sgd", {"lr": 0.0}, (DIVERGENCE_LIMIT,))] * 2
+    sim, _ = run("u-curve", runs, 3)
+    assert [o.status for o in sim.outcomes] == [RunStatus.MAX_STEPS] * 2
+
+
+@pytest.mark.parametrize("caller", ["warn", "raise"])
+@pytest.mark.parametrize("in_context", [True, False], ids=["context", "errstate per step"])
+def test_numpy_warnings_stay_inside_the_loop(monkeypatch, caller, in_context):
+    """An overflowing run neither warns nor raises at the caller, whose own error state holds
+    between steps (both ways of quieting the steps: NumPy 2's context and older NumPy's)."""
+    if in_context and not loop._ERRSTATE_IN_CONTEXT:
+        pytest.skip("this NumPy keeps its error state per thread")
+    monkeypatch.setattr(loop, "_ERRSTATE_IN_CONTEXT", in_context)
+    runs = [RunConfig("sgd", {"lr": 1e300}, (1e5,)), RunConfig("sgd", {"lr": 1.0}, (0.5,))]
+    with warnings.catch_warnings(), np.errstate(all=caller):
+        warnings.simplefilter("error")
+        expected = np.geterr()
+        sim = simulate(problem({"expression": "log(x) + x*x"}, runs, 5))
+        for _ in sim:
+            assert np.geterr() == expected
+        assert np.geterr() == expected
+    assert [o.status for o in sim.outcomes] == [RunStatus.DIVERGED] * 2
 
 
 # --- cancel and deadline --------------------------------------------------------------------
