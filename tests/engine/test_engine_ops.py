@@ -546,7 +546,7 @@ def test_a_gradient_equal_to_the_seed_is_a_fresh_writable_array() -> None:
     first = E.grad(lambda x: E.sum(x))(np.zeros(3))
     first += 5.0
     np.testing.assert_array_equal(E.grad(lambda x: E.sum(x))(np.zeros(3)), np.ones(3))
-    values, grads = E.batch_value_and_grad(lambda p: E.reshape(p, (-1,)), np.zeros((2, 1)))
+    _, grads = E.batch_value_and_grad(lambda p: E.reshape(p, (-1,)), np.zeros((2, 1)))
     grads[0, 0] = 7.0
     again = E.batch_value_and_grad(lambda p: E.reshape(p, (-1,)), np.zeros((2, 1)))[1]
     np.testing.assert_array_equal(again, np.ones((2, 1)))
