@@ -90,13 +90,12 @@ def _first_order_pass(root: Tensor, order: list[Tensor], stop: frozenset[int], k
     seed = ones_like_root(root.value.shape)
     cotangents: dict[Tensor, Any] = {root: seed}
     owned: dict[int, list] = {}  # index buffers this pass made and may still write into
+    take = cotangents.get if keep else cotangents.pop
     for current in reversed(order):
         parents = current.parents
-        if not parents:
+        if not parents or (stop and id(current) in stop):
             continue
-        if stop and id(current) in stop:
-            continue
-        g = cotangents.get(current) if keep else cotangents.pop(current, None)
+        g = take(current, None)
         if g is None:
             continue
         if owned:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.tensor import REPLAYS, ShapeError, Tensor, Vjp, node
+from app.engine.tensor import REPLAYS, ShapeError, Tensor, Vjp, as_tensor, node
 
 
 def unary(op: str, forward: Callable[[Any], Any], vjp: Vjp) -> Callable[[Any], Any]:
@@ -48,17 +48,15 @@ def binary(
     def apply(a: Any, b: Any) -> Any:
         a_is_tensor = type(a) is Tensor
         b_is_tensor = type(b) is Tensor
-        if not (a_is_tensor or b_is_tensor):
-            return forward(a, b)
-        if numbers_inline:
-            if a_is_tensor and type(b) in _NUMBERS:
-                return node(forward(a.value, b), op, (a,), vjps_a_only, float(b))
-            if b_is_tensor and type(a) in _NUMBERS:
-                return node(forward(a, b.value), op, (b,), vjps_b_only, ("by", float(a)))
-        if not a_is_tensor:
-            a = Tensor(a)
-        if not b_is_tensor:
-            b = Tensor(b)
+        if not (a_is_tensor and b_is_tensor):  # two Tensors, the commonest case, skip all this
+            if not (a_is_tensor or b_is_tensor):
+                return forward(a, b)
+            if numbers_inline:
+                if a_is_tensor and type(b) in _NUMBERS:
+                    return node(forward(a.value, b), op, (a,), vjps_a_only, float(b))
+                if b_is_tensor and type(a) in _NUMBERS:
+                    return node(forward(a, b.value), op, (b,), vjps_b_only, ("by", float(a)))
+            a, b = as_tensor(a), as_tensor(b)
         try:
             value = forward(a.value, b.value)
         except ValueError:

@@ -70,6 +70,8 @@ _BASIC_INDEX_TYPES = frozenset({int, slice, type(None), type(Ellipsis), np.int64
 def _is_basic_index(index: Any) -> bool:
     """Basic indices (ints, slices, None, ...) never repeat an element, so assignment suffices."""
     if type(index) is tuple:
+        if len(index) == 2 and type(index[0]) is slice and type(index[1]) is int:
+            return True  # p[:, k], by far the commonest, checked first
         return _BASIC_INDEX_TYPES.issuperset(map(type, index))  # twice as fast as all(...)
     return type(index) in _BASIC_INDEX_TYPES
 
