@@ -50,9 +50,8 @@ def backward(
     again. Returns the gradients in wrt's order (zeros where root does not depend on one) and
     every node's accumulated cotangent keyed by the node (only wrt's without keep_cotangents,
     which frees each one as soon as it is used, so large batches reuse memory still in cache).
-    A tape (every node the forward pass
-    made, in creation order) replaces the topological walk; nodes off the path have no cotangent
-    and are skipped.
+    A tape (every node the forward pass made, in creation order) replaces the topological walk;
+    nodes off the path have no cotangent and are skipped.
     """
     # Without a tape, walk the graph; the inputs asked about are where the walk stops.
     stop = frozenset(id(t) for t in wrt) if tape is None else frozenset()
