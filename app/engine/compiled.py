@@ -210,6 +210,7 @@ def _column_writes(contributions: list[Contribution], known: list[Any]) -> dict[
     """Slots whose every contribution picks a different column of a 2-D array (p[:, 0], ...),
     mapped to whether the columns cover it: those are written straight into one buffer."""
     picked: dict[int, list[int] | None] = {}
+    width: dict[int, int] = {}
     for c in contributions:
         if known[c.target] is not None:
             continue
@@ -219,15 +220,12 @@ def _column_writes(contributions: list[Contribution], known: list[Any]) -> dict[
             picked[c.target] = None
         else:
             so_far.append(column)
+            width[c.target] = c.shape[1]
     return {
-        slot: sorted(cols) == list(range(_width(contributions, slot)))
+        slot: sorted(cols) == list(range(width[slot]))
         for slot, cols in picked.items()
         if cols is not None
     }
-
-
-def _width(contributions: list[Contribution], slot: int) -> int:
-    return next(c.shape[1] for c in contributions if c.target == slot)
 
 
 # --- the kinds of step ------------------------------------------------------------------------

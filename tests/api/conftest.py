@@ -208,6 +208,13 @@ def wait_until(condition: Callable[[], bool], timeout: float, step: float = 0.01
     return time.monotonic() - started
 
 
+async def post_raw(client: Any, path: str, raw: str | bytes, **headers: str) -> Any:
+    """POST raw JSON text (NaN, Infinity and 1e999 are not in any dict json can dump)."""
+    return await client.post(
+        API + path, content=raw, headers={"content-type": "application/json", **headers}
+    )
+
+
 def runs_body(
     objective: dict[str, Any] | None = None,
     runs: list[dict[str, Any]] | None = None,
@@ -230,6 +237,7 @@ def kit() -> SimpleNamespace:
         check_strict=check_strict,
         jsonl_objects=jsonl_objects,
         make_app=make_app,
+        post_raw=post_raw,
         runs_body=runs_body,
         sse_events=sse_events,
         strict_client=strict_client,

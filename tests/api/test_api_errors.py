@@ -40,9 +40,7 @@ async def test_wrong_method_and_unknown_path(client, kit):
 
 async def test_errors_never_echo_non_finite_input(client, kit):
     raw = b'{"objective": {"id": "rosenbrock"}, "point": [NaN, Infinity], "extra": -Infinity}'
-    r = await client.post(
-        f"{kit.API}/inspect", content=raw, headers={"content-type": "application/json"}
-    )
+    r = await kit.post_raw(client, "/inspect", raw)
     kit.assert_problem(r, 422, "point[0]", "finite")
     kit.assert_problem(r, 422, "extra")
     assert b"NaN" not in r.content and b"Infinity" not in r.content

@@ -118,9 +118,7 @@ async def test_overflow_is_null(client, kit):
 @pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999"])
 async def test_non_finite_point_is_422(client, kit, token):
     raw = '{"objective": {"id": "rosenbrock"}, "point": [1, TOKEN]}'.replace("TOKEN", token)
-    r = await client.post(
-        f"{kit.API}/inspect", content=raw, headers={"content-type": "application/json"}
-    )
+    r = await kit.post_raw(client, "/inspect", raw)
     kit.assert_problem(r, 422, "point[1]", "finite")
 
 

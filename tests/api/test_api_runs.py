@@ -326,11 +326,7 @@ async def test_stream_of_runs_ending_at_different_steps(client, kit):
 async def test_non_finite_numbers_are_422_naming_the_field(client, kit, token, template, field):
     raw = '{"objective": {"id": "rosenbrock"}, ' + template % token + "}"
     for headers in ({}, JSONL):
-        r = await client.post(
-            f"{kit.API}/runs",
-            content=raw,
-            headers={"content-type": "application/json", **headers},
-        )
+        r = await kit.post_raw(client, "/runs", raw, **headers)
         kit.assert_problem(r, 422, field)
 
 
@@ -340,17 +336,13 @@ async def test_non_finite_schedule_and_objective_options_are_422(client, kit, to
         '{"objective": {"id": "rosenbrock"}, "runs": [{"optimizer": {"name": "sgd"}}], '
         '"schedule": {"name": "exponential", "gamma": TOKEN}}'
     ).replace("TOKEN", token)
-    r = await client.post(
-        f"{kit.API}/runs", content=raw, headers={"content-type": "application/json"}
-    )
+    r = await kit.post_raw(client, "/runs", raw)
     kit.assert_problem(r, 422, "schedule.gamma")
     raw = (
         '{"objective": {"id": "quadratic", "condition": TOKEN}, '
         '"runs": [{"optimizer": {"name": "sgd"}}]}'
     ).replace("TOKEN", token)
-    r = await client.post(
-        f"{kit.API}/runs", content=raw, headers={"content-type": "application/json"}
-    )
+    r = await kit.post_raw(client, "/runs", raw)
     kit.assert_problem(r, 422, "objective.condition")
 
 

@@ -107,9 +107,7 @@ async def test_surface_resolution_cap(app, client, kit):
 )
 async def test_surface_non_finite_bounds_are_422(client, kit, bounds, field):
     raw = '{"objective": {"id": "rosenbrock"}, "bounds": ' + bounds + "}"
-    r = await client.post(
-        f"{kit.API}/surface", content=raw, headers={"content-type": "application/json"}
-    )
+    r = await kit.post_raw(client, "/surface", raw)
     kit.assert_problem(r, 422, field, "finite")
 
 

@@ -147,9 +147,7 @@ async def test_non_finite_sweep_numbers_are_422(client, kit, token):
             + (over % token if "%s" in over else over)
             + "}"
         )
-        r = await client.post(
-            f"{kit.API}/sweeps", content=raw, headers={"content-type": "application/json"}
-        )
+        r = await kit.post_raw(client, "/sweeps", raw)
         detail = kit.assert_problem(r, 422)
         assert detail["field"].startswith(where), (raw, detail)
 
