@@ -64,11 +64,12 @@ export function errorMessage(body, status) {
 }
 
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, retryAfter = null) {
     super(errorMessage(body, status));
     this.name = "ApiError";
     this.status = status;
     this.body = body;
+    this.retryAfter = retryAfter; // seconds, from a 429's Retry-After
     const detail = body?.detail;
     // The bare messages and their fields, for errors shown next to the input they concern.
     this.messages = Array.isArray(detail) ? detail.map((d) => String(d?.msg ?? d)) : [this.message];
@@ -83,14 +84,15 @@ async function failure(res) {
   } catch {
     // not JSON (a proxy's HTML error page): the status alone will have to do
   }
-  return new ApiError(res.status, body);
+  return new ApiError(res.status, body, res.headers?.get?.("Retry-After") ?? null);
 }
 
 export function createApi(base = "/api/v1", fetchImpl = (...a) => globalThis.fetch(...a)) {
   const url = (path) => `${base.replace(/\/$/, "")}${path}`;
 
-  async function getJSON(path, { signal } = {}) {
-    const res = await fetchImpl(url(path), { headers: { Accept: "application/json" }, signal });
+  async function getJSON(path, { signal, query } = {}) {
+    const qs = query ? new URLSearchParams(query).toString() : "";
+    const res = await fetchImpl(url(qs ? `${path}?${qs}` : path), { headers: { Accept: "application/json" }, signal });
     if (!res.ok) throw await failure(res);
     return res.json();
   }
@@ -133,10 +135,15 @@ export function createApi(base = "/api/v1", fetchImpl = (...a) => globalThis.fet
   return {
     url,
     health: (o) => getJSON("/health", o),
+    limits: (o) => getJSON("/limits", o),
     objectives: (o) => getJSON("/objectives", o),
+    // One objective as built with these options (or a custom expression): formula, minima, lrs.
+    objective: (id, options, o) => getJSON(`/objectives/${encodeURIComponent(id)}`, { ...o, query: options }),
     optimizers: (o) => getJSON("/optimizers", o),
     surface: (body, o) => postJSON("/surface", body, o),
     runs: (body, o) => postJSON("/runs", body, o),
+    tune: (body, o) => postJSON("/tune", body, o),
+    predict: (body, o) => postJSON("/predict", body, o),
     streamRuns,
   };
 }

@@ -72,7 +72,8 @@ export function makeColorScale(levels, interpolate = viridis) {
   return color;
 }
 
-// Eight colours distinct from viridis' blue-green-yellow ramp, for the runs' paths.
+// Eight colours distinct from viridis' purple-teal-yellow ramp, from each other and from the
+// white start marker: warm hues first (they stand out on every band), cool ones after.
 export const RUN_COLORS = [
-  "#ff5a5f", "#ffffff", "#ff9f1c", "#e056fd", "#00d2ff", "#f9f871", "#ff6fb5", "#b8f2e6",
+  "#ff5a5f", "#ff9f1c", "#e056fd", "#4dd2ff", "#ff8fc7", "#d9a066", "#a5a8ff", "#c7f464",
 ];

@@ -9,11 +9,12 @@ import { bindPlotKeys } from "./plotkeys.js";
 const MARGIN = { left: 60, right: 12, top: 12, bottom: 42 };
 
 export class CurveView {
-  constructor(root, { onStart, onView }) {
+  constructor(root, { onStart, onStartDrag, onView }) {
     this.root = root;
     this.canvas = root.querySelector("canvas");
     this.tip = root.querySelector(".tooltip");
     this.onStart = onStart;
+    this.onStartDrag = onStartDrag;
     this.onView = onView;
     this.view = [[-3, 3]];
     this.name = "x";
@@ -44,6 +45,12 @@ export class CurveView {
     this.setStart(start);
   }
 
+  // The ★ marks: they move when a loss option moves the minimum.
+  setMinima(minima) {
+    this.minima = minima ?? [];
+    this.dirty = true;
+  }
+
   setView(view, notify = true) {
     this.view = [view[0].slice()];
     this.dirty = true;
@@ -69,9 +76,9 @@ export class CurveView {
     }
   }
 
-  // A POST /surface answer for a 1-D objective: {"x": [...], "z": [...]}.
-  setSurface(resp, bounds) {
-    this.curve = { x: resp.x, z: resp.z.map((v) => (v === null || !Number.isFinite(v) ? NaN : v)), bounds };
+  // A decoded POST /surface answer for a 1-D objective (surfacedata.js); NaN breaks the curve.
+  setSurface(data, bounds) {
+    this.curve = { x: data.x, z: Array.from(data.values, (v) => (Number.isFinite(v) ? v : NaN)), bounds };
     this.root.dataset.ready = "1";
     this.dirty = true;
   }
@@ -269,8 +276,10 @@ export class CurveView {
       if (Math.abs(px - drag.px) > 3) drag.moved = true;
       const r = this.rect();
       const k = (drag.view[1] - drag.view[0]) / r.w;
-      if (drag.mode === "start") this.setStart([drag.view[0] + (px - r.x) * k]);
-      else if (drag.moved) {
+      if (drag.mode === "start") {
+        this.setStart([drag.view[0] + (px - r.x) * k]);
+        this.onStartDrag?.(this.start);
+      } else if (drag.moved) {
         const d = (drag.px - px) * k;
         this.setView([[drag.view[0] + d, drag.view[1] + d]], false);
       }

@@ -3,7 +3,7 @@
 // slider AND a typed value because useful rates span 1e-5 … 10.
 import { RUN_COLORS } from "./colorscale.js";
 import { el } from "./dom.js";
-import { MAX_RUNS } from "./state.js";
+import { MAX_RUNS, runLabel } from "./state.js";
 
 const LR_RANGE = [1e-5, 10];
 
@@ -20,7 +20,8 @@ export class RunsEditor {
     this.optimizers = [];
     this.byName = {};
     this.runs = [];
-    this.defaultLr = null;
+    this.maxRuns = MAX_RUNS;
+    this.suggest = null; // optimizer name → the learning rate the server suggests for it
     addButton.addEventListener("click", () => this.add());
   }
 
@@ -29,15 +30,15 @@ export class RunsEditor {
     this.byName = Object.fromEntries(list.map((o) => [o.name, o]));
   }
 
-  // The objective's recommended learning rate (null: use each optimizer's own default).
-  setDefaultLr(lr) {
-    this.defaultLr = lr ?? null;
+  // Where a new or switched run gets its learning rate: the server's suggestion for the
+  // objective on screen (catalog.suggestedLr), else the optimizer's own default.
+  setLrSource(suggest) {
+    this.suggest = suggest;
   }
 
   lrFor(name) {
-    const meta = this.byName[name];
-    const hp = meta?.hyperparams.find((h) => h.name === "lr");
-    return this.defaultLr ?? hp?.default ?? 0.01;
+    const own = this.byName[name]?.hyperparams.find((h) => h.name === "lr")?.default;
+    return this.suggest?.(name) ?? own ?? 0.01;
   }
 
   setRuns(runs) {
@@ -46,11 +47,14 @@ export class RunsEditor {
   }
 
   emit() {
+    this.list.querySelectorAll(".run-setting").forEach((node, i) => {
+      if (this.runs[i]) node.textContent = this.summary(this.runs[i], i);
+    });
     this.onChange(this.runs.map((r) => ({ optimizer: r.optimizer, hp: { ...r.hp } })));
   }
 
   add() {
-    if (this.runs.length >= MAX_RUNS) return;
+    if (this.runs.length >= this.maxRuns) return;
     // A new run copies the last one with another optimizer, the usual comparison.
     const last = this.runs.at(-1);
     const used = new Set(this.runs.map((r) => r.optimizer));
@@ -70,8 +74,12 @@ export class RunsEditor {
 
   render() {
     this.list.replaceChildren(...this.runs.map((run, i) => this.row(run, i)));
-    this.addButton.disabled = this.runs.length >= MAX_RUNS;
-    this.addButton.title = this.addButton.disabled ? `At most ${MAX_RUNS} runs` : "";
+    this.addButton.disabled = this.runs.length >= this.maxRuns;
+    this.addButton.title = this.addButton.disabled ? `At most ${this.maxRuns} runs` : "";
+  }
+
+  summary(run, i) {
+    return runLabel(run, i, this.byName[run.optimizer]).replace(/^\d+: /, "");
   }
 
   row(run, i) {
@@ -81,7 +89,8 @@ export class RunsEditor {
     const meta = this.byName[run.optimizer];
 
     const head = el("div", { class: "run-head" });
-    head.append(el("span", { class: "swatch", "aria-hidden": "true" }), el("span", { class: "run-name" }, `Run ${i + 1}`));
+    // The whole setting, so two runs of one optimizer can be told apart at a glance.
+    head.append(el("span", { class: "swatch", "aria-hidden": "true" }), el("span", { class: "run-name" }, `Run ${i + 1}`), el("span", { class: "run-setting" }, this.summary(run, i)));
     const remove = el("button", { type: "button", class: "icon", "aria-label": `Remove run ${i + 1}`, title: "Remove this run" }, "✕");
     remove.disabled = this.runs.length <= 1;
     remove.addEventListener("click", () => this.remove(i));
@@ -94,9 +103,9 @@ export class RunsEditor {
     if (!meta) sel.append(el("option", { value: run.optimizer }, `${run.optimizer} (unknown)`));
     sel.value = run.optimizer;
     sel.addEventListener("change", () => {
-      // Keep the learning rate across a switch (the usual comparison); drop the rest.
+      // A rate that suits the new optimizer here (Adam's and SGD's differ by orders of magnitude).
       run.optimizer = sel.value;
-      run.hp = { lr: run.hp.lr ?? this.lrFor(sel.value) };
+      run.hp = { lr: this.lrFor(sel.value) };
       this.render();
       this.list.querySelectorAll("[data-testid=optimizer]")[i]?.focus();
       this.emit();

@@ -14,8 +14,13 @@ export function defaultState() {
     start: null, // null → the objective's default_start
     view: null, // null → the objective's view_box
     steps: 300,
-    // Plain gradient descent first: objectives' default_lr values are tuned for it.
-    runs: [{ optimizer: "sgd", hp: {} }], // lr filled from the objective's default_lr
+    // The first view's race: plain SGD, SGD with momentum and Adam. A run without an lr gets
+    // one from the server (a tuned rate for the race, else the objective's suggested rate).
+    runs: [
+      { optimizer: "sgd", hp: {} },
+      { optimizer: "sgd", hp: { momentum: 0.9 } },
+      { optimizer: "adam", hp: {} },
+    ],
     speed: 1,
     logScale: true,
     stop: { loss_below: null, grad_norm_below: null },
@@ -231,9 +236,17 @@ export function recordFor(steps, maxPoints = 5000) {
   return steps <= maxPoints ? "all" : { every: Math.ceil(steps / maxPoints) };
 }
 
-export function runLabel(run, index) {
-  const lr = run.hp?.lr;
-  return `${index + 1}: ${run.optimizer}${lr !== undefined ? ` lr=${lr}` : ""}`;
+// "1: sgd lr=0.002 momentum=0.9": the optimizer and every setting that is not its default, so
+// two runs of one optimizer can be told apart in legends and tables.
+export function runLabel(run, index, optimizerMeta) {
+  const defaults = Object.fromEntries((optimizerMeta?.hyperparams ?? []).map((h) => [h.name, h.default]));
+  const parts = [`${index + 1}: ${run.optimizer}`];
+  for (const [name, value] of Object.entries(run.hp ?? {})) {
+    if (value === null || value === undefined) continue;
+    if (name !== "lr" && JSON.stringify(value) === JSON.stringify(defaults[name])) continue;
+    parts.push(`${name}=${encodeValue(value)}`);
+  }
+  return parts.join(" ");
 }
 
 // The POST /runs body for the current state; `start` is resolved by the caller (default start).
@@ -243,7 +256,7 @@ export function runsRequest(state, start, optimizersByName = {}) {
     runs: state.runs.map((run, i) => ({
       optimizer: optimizerBody(run, optimizersByName[run.optimizer]),
       start: start.slice(),
-      label: runLabel(run, i),
+      label: runLabel(run, i, optimizersByName[run.optimizer]),
     })),
     steps: state.steps,
     record: recordFor(state.steps),

@@ -13,7 +13,9 @@ const LEVELS = 24;
 export { VELOCITY_STATE } from "./draw.js";
 
 export class SurfaceView {
-  constructor(root, { onStart, onView }) {
+  // onStart(point): a start set by a click or a finished drag; onStartDrag(point): every move
+  // of a drag (the path is recomputed live); onView(view): a pan or zoom.
+  constructor(root, { onStart, onStartDrag, onView }) {
     this.root = root;
     this.stack = root.querySelector(".stack");
     this.base = root.querySelector("canvas.base");
@@ -22,6 +24,7 @@ export class SurfaceView {
     this.legend = root.querySelector("canvas.legend");
     this.tip = root.querySelector(".tooltip");
     this.onStart = onStart;
+    this.onStartDrag = onStartDrag;
     this.onView = onView;
     this.view = [[-2, 2], [-2, 2]];
     this.names = ["x", "y"];
@@ -59,6 +62,12 @@ export class SurfaceView {
     this.setStart(start);
   }
 
+  // The ★ marks: they move when a loss option moves the minimum.
+  setMinima(minima) {
+    this.minima = minima ?? [];
+    this.invalidate("overlay");
+  }
+
   setView(view, notify = true) {
     this.view = view.map((r) => r.slice());
     this.trailUpto = -1; // the trail is in pixels: a new view redraws it whole
@@ -78,6 +87,16 @@ export class SurfaceView {
     this.invalidate("trail", "overlay");
   }
 
+  // While stopped, each path's steps beyond the playhead are drawn faintly: a change redraws the
+  // whole new path at once, and the playhead still marks where the learner is.
+  setFuture(show) {
+    if (show !== this.future) {
+      this.future = show;
+      this.trailUpto = -1;
+      this.invalidate("trail");
+    }
+  }
+
   // Playhead at recorded index k, with `len` recorded steps received so far (data streams in
   // behind the playhead at the start, so new data at the same k must be drawn too).
   setCursor(k, len = 0) {
@@ -89,28 +108,17 @@ export class SurfaceView {
     }
   }
 
-  // A POST /surface answer for `bounds`: contours are computed once and cached as an image.
-  setSurface(resp, bounds) {
-    const m = resp.x.length;
-    const n = resp.y.length;
-    const values = new Float64Array(m * n);
+  // A decoded POST /surface answer (surfacedata.js) for `bounds`: contours are computed once and
+  // cached as an image. Infinity marks an overflow: "higher than everything", greyed out below.
+  setSurface(data, bounds) {
+    const { nx: m, ny: n, values } = data;
     let missing = 0;
-    for (let i = 0; i < n; i++) {
-      const row = resp.z[i] ?? [];
-      for (let j = 0; j < m; j++) {
-        const v = row[j];
-        // null = overflow: treat as "higher than everything" and grey it out below.
-        if (v === null || v === undefined || !Number.isFinite(v)) {
-          values[i * m + j] = Infinity;
-          missing++;
-        } else values[i * m + j] = v;
-      }
-    }
+    for (const v of values) if (v === Infinity) missing++;
     const ext = finiteExtent(values);
     const levels = ext ? logLevels(ext[0], ext[1], LEVELS) : [];
     const interp = globalThis.d3?.interpolateViridis;
     const color = interp ? makeColorScale(levels, interp) : makeColorScale(levels);
-    this.grid = { x: resp.x, y: resp.y, m, n, values, bounds: bounds.map((r) => r.slice()), levels, color, missing, extent: ext };
+    this.grid = { x: data.x, y: data.y, m, n, values, bounds: bounds.map((r) => r.slice()), levels, color, missing, extent: ext };
     this.grid.image = this.renderContours(this.grid);
     this.root.dataset.levels = String(levels.length);
     this.root.dataset.ready = "1";
@@ -241,9 +249,10 @@ export class SurfaceView {
     const { r, xs, ys } = this.scales();
     // drawn[ri] = last recorded index of run ri already on the trail canvas (incremental:
     // each frame adds only the new segments, so 8 × 5,000 points stay cheap).
-    if (this.trailUpto < 0 || !this.drawn || this.drawn.length !== (t?.runs.length ?? 0)) {
+    if (this.future || this.trailUpto < 0 || !this.drawn || this.drawn.length !== (t?.runs.length ?? 0)) {
       ctx.clearRect(0, 0, this.size.w, this.size.h);
       this.drawn = (t?.runs ?? []).map(() => -1);
+      if (this.future && t) this.drawFuture(ctx, t);
     }
     this.trailUpto = this.cursor;
     if (!t) {
@@ -291,6 +300,34 @@ export class SurfaceView {
     });
     ctx.restore();
     this.root.dataset.points = String(points);
+  }
+
+  drawFuture(ctx, t) {
+    const { r, xs, ys } = this.scales();
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(r.x, r.y, r.w, r.h);
+    ctx.clip();
+    ctx.globalAlpha = 0.35;
+    ctx.lineWidth = 1.2;
+    t.runs.forEach((run, ri) => {
+      ctx.strokeStyle = this.colors[ri % this.colors.length];
+      ctx.beginPath();
+      let pen = false;
+      for (let k = Math.max(0, this.cursor); k < run.n; k++) {
+        const x = run.params[2 * k];
+        const y = run.params[2 * k + 1];
+        if (!Number.isFinite(x) || !Number.isFinite(y)) {
+          pen = false;
+          continue;
+        }
+        if (pen) ctx.lineTo(xs(x), ys(y));
+        else ctx.moveTo(xs(x), ys(y));
+        pen = true;
+      }
+      ctx.stroke();
+    });
+    ctx.restore();
   }
 
   drawOverlay() {
@@ -472,6 +509,7 @@ export class SurfaceView {
       const { xs, ys } = this.scales(drag.view);
       if (drag.mode === "start") {
         this.setStart([xs.invert(px), ys.invert(py)]);
+        this.onStartDrag?.(this.start);
         this.hover(px, py);
       } else if (drag.moved) {
         const ddx = xs.invert(drag.px) - xs.invert(px);

@@ -14,8 +14,8 @@ export class RunTable {
     this.cache = [];
   }
 
-  // Columns follow the objective's parameter names; one row per run.
-  setRuns(runs, paramNames, colors) {
+  // Columns follow the objective's parameter names; one row per run, named by its whole setting.
+  setRuns(runs, paramNames, colors, labels = []) {
     const names = paramNames.length ? paramNames : ["x"];
     const headRow = el("tr", {}, [
       el("th", { scope: "col" }, "Run"),
@@ -39,7 +39,7 @@ export class RunTable {
         cells[f] = el("td", { "data-field": f });
         tr.append(cells[f]);
       }
-      cells.optimizer.textContent = run.optimizer;
+      cells.optimizer.textContent = (labels[i] ?? run.optimizer).replace(/^\d+: /, "").replace(/ lr=\S+/, "");
       cells.lr.textContent = String(run.hp?.lr ?? "");
       return { tr, cells };
     });
@@ -65,6 +65,8 @@ export class RunTable {
         grad: run.gradAt(k),
         gradnorm: run.gradNorm[k],
         status: run.statusAt(k),
+        // The server's own words for a run that has ended by this step.
+        message: run.statusAt(k) === "running" ? "" : (run.done?.message ?? ""),
       });
     });
   }
@@ -83,6 +85,7 @@ export class RunTable {
     c.grad.textContent = v.grad ? formatVector(v.grad, 3) : "—";
     c.gradnorm.textContent = v.gradnorm === null ? "—" : formatNumber(v.gradnorm, 3);
     c.status.textContent = STATUS_TEXT[v.status] ?? v.status;
+    c.status.title = v.message ?? "";
     this.rows[i].tr.dataset.status = v.status;
   }
 }

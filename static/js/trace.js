@@ -105,6 +105,37 @@ export class TraceSet {
     this.done = true;
   }
 
+  // A whole POST /runs JSON answer at once (each run's trace is cut where that run ended). The
+  // per-step statuses are not in it: a run is "running" until its last recorded step, which
+  // carries its final status, exactly as the stream reports them.
+  static fromJSON(dim, metas, body) {
+    const set = new TraceSet(dim, metas);
+    let longest = [];
+    (body.runs ?? []).forEach((entry, i) => {
+      const run = set.runs[i];
+      const trace = entry?.trace;
+      if (!run || !trace) return;
+      const n = trace.step.length;
+      if (n > longest.length) longest = trace.step;
+      for (let k = 0; k < n; k++) {
+        const state = {};
+        for (const [name, rows] of Object.entries(trace.state ?? {})) state[name] = rows[k];
+        run.push({
+          params: trace.params[k],
+          grad: trace.grad[k],
+          loss: trace.loss[k],
+          state,
+          status: k === n - 1 ? entry.status : "running",
+        });
+      }
+      run.done = entry;
+      run.status = entry.status;
+    });
+    set.steps = longest.slice();
+    set.done = true;
+    return set;
+  }
+
   // Recorded index of an optimizer step number (for clicking a chart at step s).
   indexOfStep(step) {
     let lo = 0;

@@ -40,7 +40,7 @@ test("the URL stays readable", () => {
   const q = encodeState({ ...defaultState(), start: [-1.5, 2] });
   assert.match(q, /objective=rosenbrock/);
   assert.match(q, /start=-1\.5,2/);
-  assert.match(q, /run=sgd$/);
+  assert.match(q, /run=sgd&run=sgd:momentum=0\.9&run=adam$/);
   const q2 = encodeState({ ...defaultState(), runs: [{ optimizer: "sgd", hp: { lr: 0.05, momentum: 0.9 } }] });
   assert.match(q2, /run=sgd:lr=0\.05,momentum=0\.9/);
 });

@@ -1,0 +1,86 @@
+// catalog.js — what the server offers: the objectives (each as built with its options, or a
+// custom formula), the optimizers with their hyper-parameters, and the caps. Everything the page
+// knows about an objective (its dimension, minima, formula, suggested learning rates) comes
+// from here, never from a copy in the page.
+import { MAX_RUNS, MAX_STEPS, objectiveSpec } from "./state.js";
+
+export const GROUPS = [
+  ["test-function", "Test functions"],
+  ["model-fitting", "Model-fitting losses"],
+  ["worked-example", "Worked examples"],
+  ["one-dimensional", "One-dimensional"],
+];
+
+export class Catalog {
+  constructor(api) {
+    this.api = api;
+    this.objectives = [];
+    this.byId = {};
+    this.optimizers = [];
+    this.optByName = {};
+    this.limits = null;
+    this.described = new Map(); // "id?options" → metadata promise (built objectives never change)
+  }
+
+  async load() {
+    const limits = this.api.limits().catch(() => null); // optional: the page has safe defaults
+    const [objectives, optimizers] = await Promise.all([this.api.objectives(), this.api.optimizers()]);
+    this.objectives = objectives.objectives ?? [];
+    this.byId = Object.fromEntries(this.objectives.map((o) => [o.id, o]));
+    this.optimizers = optimizers.optimizers ?? [];
+    this.optByName = Object.fromEntries(this.optimizers.map((o) => [o.name, o]));
+    this.limits = await limits;
+    for (const o of this.objectives) this.described.set(key(o.id, {}), Promise.resolve(o));
+  }
+
+  // The objective of `state` as the server builds it (options applied; a formula parsed).
+  // Rejects with the server's ApiError for a bad option or formula.
+  describe(state) {
+    const spec = objectiveSpec(state);
+    const id = spec.expression !== undefined ? "custom" : spec.id;
+    const query = spec.expression !== undefined ? { expression: spec.expression } : withoutId(spec);
+    const k = key(id, query);
+    if (!this.described.has(k)) {
+      const p = this.api.objective(id, query);
+      p.catch(() => this.described.delete(k)); // a failure is not remembered
+      this.described.set(k, p);
+    }
+    return this.described.get(k);
+  }
+
+  // The learning rate the server suggests for `optimizer` on objective `meta`.
+  suggestedLr(meta, optimizer) {
+    const lr = meta?.suggested_lr?.[optimizer];
+    if (lr > 0) return lr;
+    if (meta?.default_lr > 0) return meta.default_lr;
+    return this.optByName[optimizer]?.hyperparams.find((h) => h.name === "lr")?.default ?? 0.01;
+  }
+
+  // Caps of the page: the server's, and 8 runs (one colour each).
+  maxRuns() {
+    return Math.min(MAX_RUNS, this.limits?.max_runs ?? MAX_RUNS);
+  }
+
+  maxSteps(runs = 1) {
+    const l = this.limits;
+    if (!l) return MAX_STEPS;
+    return Math.max(1, Math.min(l.max_steps ?? MAX_STEPS, Math.floor((l.max_steps_times_runs ?? Infinity) / Math.max(1, runs))));
+  }
+
+  maxResolution() {
+    return this.limits?.max_resolution ?? 512;
+  }
+}
+
+function withoutId(spec) {
+  const { id, ...rest } = spec;
+  return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, String(v)]));
+}
+
+function key(id, query) {
+  const q = Object.keys(query)
+    .sort()
+    .map((k) => `${k}=${query[k]}`)
+    .join("&");
+  return `${id}?${q}`;
+}

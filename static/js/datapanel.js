@@ -1,0 +1,337 @@
+// datapanel.js — the data behind a fit, at the playhead: the samples, each run's model over
+// them (the fitted line or curve, the class probabilities with their decision boundary, the
+// distribution q against p, or the prediction against the target), the first run's residuals
+// as segments, and the texts' tables (Table 2-1, the house price against $300,000). Every
+// number comes from POST /predict; the page only draws.
+import { axes, axisMap, dot, fitCanvas } from "./draw.js";
+import { el } from "./dom.js";
+import { formatNumber } from "./format.js";
+
+const MARGIN = { left: 58, right: 12, top: 12, bottom: 42 };
+const CLASS_COLORS = ["#7aa2f7", "#e0af68", "#9ece6a"]; // muted: the runs' colours stay louder
+const CLASS_SHAPES = ["circle", "triangle", "square"];
+
+export class DataPanel {
+  constructor(root, api, colors) {
+    this.root = root;
+    this.api = api;
+    this.colors = colors;
+    this.canvas = root.querySelector("canvas");
+    this.caption = root.querySelector("[data-role=caption]");
+    this.tableBox = root.querySelector("[data-role=table]");
+    this.meta = null;
+    this.answer = null; // the last POST /predict answer drawn
+    this.key = "";
+    this.inflight = false;
+    this.pending = null;
+    this.dirty = true;
+    new ResizeObserver(() => (this.dirty = true)).observe(this.canvas.parentElement);
+  }
+
+  // Show the panel for objectives with data (their data_kind), hide it for the rest.
+  setObjective(meta) {
+    const kind = meta?.data_kind ?? null;
+    this.meta = meta;
+    this.root.hidden = !kind;
+    this.root.dataset.kind = kind ?? "";
+    this.answer = null;
+    this.key = "";
+    this.root.dataset.ready = "0";
+    this.dirty = true;
+  }
+
+  // Called every frame with the objective spec, each run's parameters at the playhead and the
+  // step they belong to; asks the server only when those changed (one request at a time, the
+  // newest waiting), so it follows scrubbing, playing and dragging.
+  follow(spec, points, step, labels) {
+    if (this.root.hidden || !points.length) return;
+    const key = JSON.stringify([spec, points]);
+    if (key === this.key) return;
+    this.key = key;
+    this.pending = { spec, points, step, labels };
+    this.fetch();
+  }
+
+  async fetch() {
+    if (this.inflight || !this.pending) return;
+    const job = this.pending;
+    this.pending = null;
+    this.inflight = true;
+    try {
+      const finite = job.points.map((p) => (p.every(Number.isFinite) ? p : null));
+      const usable = finite.filter(Boolean);
+      if (usable.length) {
+        const answer = await this.api.predict({ objective: job.spec, points: usable, resolution: 96 });
+        let next = 0;
+        answer.fits = finite.map((p) => (p ? answer.fits[next++] : null)); // a diverged run has no fit
+        this.answer = { ...answer, step: job.step, labels: job.labels };
+        this.dirty = true;
+      }
+    } catch (e) {
+      this.caption.textContent = `Could not compute the fit: ${e.message ?? e}`;
+    } finally {
+      this.inflight = false;
+      this.fetch();
+    }
+  }
+
+  render() {
+    if (!this.dirty || this.root.hidden) return;
+    this.dirty = false;
+    const box = this.canvas.parentElement;
+    const w = box.clientWidth;
+    const h = Math.max(180, Math.min(280, Math.round(w * 0.62)));
+    if (!w) return;
+    const ctx = fitCanvas(this.canvas, w, h);
+    ctx.clearRect(0, 0, w, h);
+    const a = this.answer;
+    if (!a) return;
+    const r = { x: MARGIN.left, y: MARGIN.top, w: w - MARGIN.left - MARGIN.right, h: h - MARGIN.top - MARGIN.bottom };
+    const draw = { regression: drawRegression, classification: drawClasses, distribution: drawDistribution, target: drawTarget }[a.kind];
+    const drawn = draw ? draw(ctx, r, a, this.colors) : 0;
+    this.caption.textContent = captionOf(a);
+    this.renderTable(a);
+    this.root.dataset.samples = String(a.samples?.x?.length ?? 0);
+    this.root.dataset.fits = String(drawn);
+    this.root.dataset.step = String(a.step);
+    this.root.dataset.ready = "1";
+  }
+
+  // Table 2-1, the house price against its target: one row per sample, a prediction per run.
+  renderTable(a) {
+    const rows = a.fits.find((f) => f?.table)?.table;
+    if (!rows) return this.tableBox.replaceChildren();
+    const runs = a.fits.map((f, i) => ({ f, i })).filter(({ f }) => f?.table);
+    const head = el("tr", {}, [
+      el("th", { scope: "col" }, "sample"),
+      el("th", { scope: "col" }, `input (${a.x_label})`),
+      el("th", { scope: "col" }, `target (${a.y_label})`),
+      ...runs.map(({ i }) => el("th", { scope: "col", style: `color: ${this.colors[i % this.colors.length]}` }, `run ${i + 1}: prediction (error)`)),
+    ]);
+    const body = rows.map((row, s) =>
+      el("tr", {}, [
+        el("th", { scope: "row" }, String(s + 1)),
+        el("td", {}, formatNumber(row.input, 6)),
+        el("td", {}, formatNumber(row.target, 6)),
+        ...runs.map(({ f }) => {
+          const cell = f.table[s];
+          return el("td", { "data-value": JSON.stringify(cell.prediction) }, `${formatNumber(cell.prediction, 5)} (${signed(cell.error)})`);
+        }),
+      ]),
+    );
+    const caption = el("caption", {}, a.kind === "target" ? "The prediction against the target" : "The samples with each run's prediction at this step");
+    this.tableBox.replaceChildren(el("table", { "data-testid": "data-table" }, [caption, el("thead", {}, head), el("tbody", {}, body)]));
+  }
+}
+
+const signed = (v) => (v > 0 ? `+${formatNumber(v, 4)}` : formatNumber(v, 4).replace(/^-/, "−"));
+
+function captionOf(a) {
+  const f = a.fits.find(Boolean);
+  const loss = f ? ` Run 1's loss here: ${formatNumber(a.fits[0]?.loss ?? f.loss, 4)}.` : "";
+  const what = {
+    regression: "Points: the samples. Lines: each run's model at this step. Dashed: run 1's residuals (prediction − target).",
+    classification: "Marks: the samples by class. Lines: each run's predicted probability; dashed verticals: where its predicted class changes.",
+    distribution: "Grey bars: the target distribution p. Coloured bars: each run's model q at this step.",
+    target: "Grey: the target. Coloured: each run's prediction at this step.",
+  }[a.kind];
+  return `Step ${a.step}. ${what ?? ""}${loss}`;
+}
+
+function extent(values, pad = 0.08) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  if (!(lo <= hi)) return [0, 1];
+  const span = hi - lo || Math.abs(hi) || 1;
+  return [lo - span * pad, hi + span * pad];
+}
+
+function clipTo(ctx, r) {
+  ctx.beginPath();
+  ctx.rect(r.x, r.y, r.w, r.h);
+  ctx.clip();
+}
+
+function polyline(ctx, xs, ys, x, y, color, width = 2, dash = null) {
+  ctx.save();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  if (dash) ctx.setLineDash(dash);
+  ctx.beginPath();
+  let pen = false;
+  x.forEach((xv, j) => {
+    const yv = y[j];
+    if (!Number.isFinite(yv)) return (pen = false);
+    if (pen) ctx.lineTo(xs(xv), ys(yv));
+    else ctx.moveTo(xs(xv), ys(yv));
+    pen = true;
+  });
+  ctx.stroke();
+  ctx.restore();
+}
+
+function mark(ctx, x, y, shape, color) {
+  ctx.save();
+  ctx.fillStyle = color;
+  ctx.strokeStyle = "#111";
+  ctx.beginPath();
+  if (shape === "triangle") {
+    ctx.moveTo(x, y - 5);
+    ctx.lineTo(x + 5, y + 4);
+    ctx.lineTo(x - 5, y + 4);
+    ctx.closePath();
+  } else if (shape === "square") ctx.rect(x - 4, y - 4, 8, 8);
+  else ctx.arc(x, y, 4.5, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.stroke();
+  ctx.restore();
+}
+
+// Samples as points, each run's ŷ over the grid, run 1's residuals as dashed segments.
+function drawRegression(ctx, r, a, colors) {
+  const { x, y } = a.samples;
+  const grid = a.grid ?? x;
+  const xs = axisMap(extent([...x, ...grid], 0.02), [r.x, r.x + r.w]);
+  const ys = axisMap(extent(y, 0.25), [r.y, r.y + r.h], true);
+  axes(ctx, r, xs, ys, a.x_label, a.y_label);
+  ctx.save();
+  clipTo(ctx, r);
+  let drawn = 0;
+  const first = a.fits.findIndex(Boolean);
+  a.fits.forEach((f, i) => {
+    if (!f) return;
+    drawn++;
+    if (f.curve) polyline(ctx, xs, ys, grid, f.curve, colors[i % colors.length]);
+    if (i === first && f.residuals) {
+      ctx.save();
+      ctx.strokeStyle = colors[i % colors.length];
+      ctx.setLineDash([3, 3]);
+      ctx.lineWidth = 1.2;
+      x.forEach((xv, s) => {
+        ctx.beginPath();
+        ctx.moveTo(xs(xv), ys(y[s]));
+        ctx.lineTo(xs(xv), ys(y[s] + f.residuals[s]));
+        ctx.stroke();
+      });
+      ctx.restore();
+    }
+  });
+  x.forEach((xv, s) => dot(ctx, xs(xv), ys(y[s]), 3.5, "#f0f0f0", "#111"));
+  ctx.restore();
+  return drawn;
+}
+
+// Samples by class (as rows of marks under the plot area's probabilities), each run's predicted
+// probability (of class 1 with two classes; of every class for run 1 with more) and boundaries.
+function drawClasses(ctx, r, a, colors) {
+  const { x, y } = a.samples;
+  const grid = a.grid ?? x;
+  const classes = a.classes ?? ["0", "1"];
+  const xs = axisMap(extent([...x, ...grid], 0.02), [r.x, r.x + r.w]);
+  const ys = axisMap([-0.12 - 0.08 * (classes.length - 1), 1.05], [r.y, r.y + r.h], true);
+  axes(ctx, r, xs, ys, a.x_label, a.y_label);
+  ctx.save();
+  clipTo(ctx, r);
+  let drawn = 0;
+  const first = a.fits.findIndex(Boolean);
+  a.fits.forEach((f, i) => {
+    if (!f) return;
+    drawn++;
+    const color = colors[i % colors.length];
+    const curves = Array.isArray(f.curve?.[0]) ? f.curve : f.curve ? [null, f.curve] : [];
+    if (classes.length === 2 && curves[1]) polyline(ctx, xs, ys, grid, curves[1], color);
+    else if (i === first) curves.forEach((c, k) => c && polyline(ctx, xs, ys, grid, c, CLASS_COLORS[k % 3], 1.6));
+    for (const b of f.boundaries ?? []) {
+      ctx.save();
+      ctx.strokeStyle = color;
+      ctx.setLineDash([5, 4]);
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(xs(b), r.y);
+      ctx.lineTo(xs(b), r.y + r.h);
+      ctx.stroke();
+      ctx.restore();
+    }
+  });
+  x.forEach((xv, s) => {
+    const c = Number(y[s]);
+    const row = classes.length === 2 ? c : -0.08 - 0.08 * c;
+    mark(ctx, xs(xv), ys(row), CLASS_SHAPES[c % 3], CLASS_COLORS[c % 3]);
+  });
+  ctx.restore();
+  legend(ctx, r, classes.map((name, c) => ({ shape: CLASS_SHAPES[c % 3], color: CLASS_COLORS[c % 3], name })));
+  return drawn;
+}
+
+// p as grey bars, each run's q as a narrower coloured bar beside it, per class.
+function drawDistribution(ctx, r, a, colors) {
+  const p = a.samples.y;
+  const classes = a.classes ?? p.map((_, k) => String(k));
+  const runs = a.fits.map((f, i) => ({ f, i })).filter(({ f }) => f);
+  const xs = axisMap([-0.5, classes.length - 0.5], [r.x, r.x + r.w]);
+  const ys = axisMap([0, 1], [r.y, r.y + r.h], true);
+  axes(ctx, r, xs, ys, a.x_label, a.y_label);
+  const slot = (xs(1) - xs(0)) * 0.8;
+  const bw = slot / (runs.length + 1);
+  classes.forEach((_, k) => {
+    const left = xs(k) - slot / 2;
+    ctx.fillStyle = "#8b949e";
+    ctx.fillRect(left, ys(p[k]), bw - 1, ys(0) - ys(p[k]));
+    runs.forEach(({ f, i }, j) => {
+      const q = f.predictions[k];
+      ctx.fillStyle = colors[i % colors.length];
+      ctx.fillRect(left + (j + 1) * bw, ys(q), bw - 1, ys(0) - ys(q));
+    });
+  });
+  ctx.save();
+  ctx.fillStyle = "#c9d1d9";
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textAlign = "center";
+  classes.forEach((name, k) => ctx.fillText(name, xs(k), r.y + 12));
+  ctx.restore();
+  return runs.length;
+}
+
+// The target as a grey bar, each run's prediction as a coloured one, on one value axis.
+function drawTarget(ctx, r, a, colors) {
+  const target = a.samples.y[0];
+  const runs = a.fits.map((f, i) => ({ f, i })).filter(({ f }) => f);
+  const values = [0, target, ...runs.map(({ f }) => f.predictions[0])];
+  const xs = axisMap(extent(values, 0.06), [r.x, r.x + r.w]);
+  const rows = runs.length + 1;
+  const ys = axisMap([0, rows], [r.y, r.y + r.h], true);
+  axes(ctx, r, xs, ys, a.y_label, "");
+  const bar = (row, v, color, text) => {
+    const y0 = ys(rows - row - 0.2);
+    const hgt = ys(rows - row - 0.8) - y0;
+    ctx.fillStyle = color;
+    ctx.fillRect(Math.min(xs(0), xs(v)), y0, Math.abs(xs(v) - xs(0)), hgt);
+    ctx.fillStyle = "#e6edf3";
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.textBaseline = "middle";
+    ctx.fillText(text, r.x + 6, y0 + hgt / 2);
+  };
+  bar(0, target, "#8b949e", `target ${formatNumber(target, 6)}`);
+  runs.forEach(({ f, i }, j) => bar(j + 1, f.predictions[0], colors[i % colors.length], `run ${i + 1}: ${formatNumber(f.predictions[0], 6)}`));
+  return runs.length;
+}
+
+function legend(ctx, r, items) {
+  ctx.save();
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textBaseline = "middle";
+  let x = r.x + 8;
+  for (const it of items) {
+    mark(ctx, x, r.y + 10, it.shape, it.color);
+    ctx.fillStyle = "#c9d1d9";
+    ctx.fillText(it.name, x + 8, r.y + 10);
+    x += 16 + ctx.measureText(it.name).width + 10;
+  }
+  ctx.restore();
+}

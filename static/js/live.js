@@ -1,0 +1,112 @@
+// live.js — re-runs the race whenever the configuration changes, and the newest request wins.
+// A short race (steps × runs ≤ JSON_LIMIT) comes back as one JSON document: one is in flight at
+// a time, and the newest change waits for it (each answer is drawn as it lands, so a dragged
+// slider keeps the picture moving without piling requests on the server's compute slots). A long
+// race streams as JSON Lines and is aborted the moment a newer change arrives.
+import { ApiError } from "./api.js";
+import { TraceSet } from "./trace.js";
+
+export const JSON_LIMIT = 8000; // steps × runs: 4 runs × 1,000 steps come whole
+const STREAM_GAP_MS = 120; // at most one new stream this often: an aborted one takes a moment to stop
+
+export class LiveRunner {
+  // onTraces(traces, job): new traces to show (a stream's fill in as they arrive);
+  // onDone(traces, job): the traces are complete; onError(error, job).
+  constructor(api, { onTraces, onDone, onError }) {
+    this.api = api;
+    this.on = { onTraces, onDone, onError };
+    this.inflight = null;
+    this.pending = null;
+    this.lastStream = -Infinity;
+    this.timer = 0;
+    this.serial = 0;
+  }
+
+  get busy() {
+    return Boolean(this.inflight || this.pending);
+  }
+
+  // Compute `request` (a POST /runs body) for traces of dimension `dim` with per-run `metas`;
+  // `intent` travels with the job to onTraces (how the caller wants it shown).
+  run(request, dim, metas, intent = {}) {
+    const job = { request, dim, metas, intent, id: ++this.serial, stream: isLong(request) };
+    this.pending = job;
+    if (this.inflight?.stream) this.inflight.ctl.abort(); // a stream stops at once
+    this.next();
+    return job.id;
+  }
+
+  cancel() {
+    this.pending = null;
+    this.inflight?.ctl.abort();
+  }
+
+  next() {
+    if (this.inflight || !this.pending) return;
+    const job = this.pending;
+    const wait = job.stream ? this.lastStream + STREAM_GAP_MS - performance.now() : 0;
+    if (wait > 0) {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.next(), wait);
+      return;
+    }
+    this.pending = null;
+    this.inflight = job;
+    job.ctl = new AbortController();
+    const work = job.stream ? this.stream(job) : this.whole(job);
+    work
+      .catch((e) => {
+        if (e?.name === "AbortError") return;
+        if (e instanceof ApiError && e.status === 429 && !this.pending) return this.retry(job, e);
+        this.on.onError(e, job);
+      })
+      .finally(() => {
+        if (this.inflight === job) this.inflight = null;
+        this.next();
+      });
+  }
+
+  async whole(job) {
+    const body = await this.api.runs(job.request, { signal: job.ctl.signal });
+    const traces = TraceSet.fromJSON(job.dim, job.metas, body);
+    this.on.onTraces(traces, job);
+    this.on.onDone(traces, job);
+  }
+
+  async stream(job) {
+    this.lastStream = performance.now();
+    const traces = new TraceSet(job.dim, job.metas);
+    let shown = false;
+    await this.api.streamRuns(job.request, {
+      signal: job.ctl.signal,
+      onMessage: (m) => {
+        if (m.type === "step") traces.addStep(m);
+        else if (m.type === "done") traces.finish(m);
+        else if (m.type === "error") throw new Error(m.message ?? m.detail ?? "the server stopped the run");
+        if (!shown) {
+          shown = true; // show the stream from its first line on; it fills in behind the playhead
+          this.on.onTraces(traces, job);
+        }
+      },
+    });
+    if (!traces.done) traces.finish({ runs: [] }); // the stream ended without "done": keep what came
+    if (!shown) this.on.onTraces(traces, job);
+    this.on.onDone(traces, job);
+  }
+
+  // Every compute slot was busy: try the same request again after Retry-After.
+  retry(job, error) {
+    const seconds = Number(error.retryAfter) || 0.5;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (!this.pending) {
+        this.pending = job;
+        this.next();
+      }
+    }, seconds * 1000);
+  }
+}
+
+function isLong(request) {
+  return request.steps * request.runs.length > JSON_LIMIT;
+}
