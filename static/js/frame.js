@@ -37,6 +37,8 @@ export class FrameSink {
     view.setCursor(k, traces?.length ?? 0);
     view.setFuture?.(!playing && Boolean(traces?.done));
     view.render();
+    // Which request's traces are now drawn: input-to-picture latency is measured against it.
+    if (document.body.dataset.drawnJob !== String(p.shownJob)) document.body.dataset.drawnJob = String(p.shownJob);
     const spec = objectiveSpec(p.state);
     if (traces?.length) {
       const key = `${traces.length}|${k}|${seen}|${traces.done}`;

@@ -229,7 +229,8 @@ export class Playground {
     this.status.clear();
     const request = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
     const metas = request.runs.map((r) => ({ label: r.label, optimizer: r.optimizer.name, lr: r.optimizer.lr }));
-    this.runner.run(request, this.meta.dim, metas, { from, play });
+    const job = this.runner.run(request, this.meta.dim, metas, { from, play });
+    document.body.dataset.job = String(job); // read with data-drawn-job by benchmarks/page.py
     this.urlDirty = true;
   }
 
