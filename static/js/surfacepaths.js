@@ -153,6 +153,7 @@ export function drawOverlay(view) {
   if (view.start && view.start.length >= 2) {
     const sx = xs(view.start[0]);
     const sy = ys(view.start[1]);
+    view.root.dataset.startPx = `${sx.toFixed(1)},${sy.toFixed(1)}`; // where tests grab the marker
     dot(ctx, sx, sy, 7, "#ffffff", "#000");
     dot(ctx, sx, sy, 2.5, "#000", "#000");
   }
