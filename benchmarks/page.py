@@ -109,8 +109,7 @@ def serve() -> tuple[subprocess.Popen, str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)]
-        + ["--log-level", "warning"],
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--no-access-log"],
         cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
