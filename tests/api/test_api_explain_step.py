@@ -171,6 +171,7 @@ async def test_every_optimizer_explains_something(client, kit):
         ({"params": [True, 1.0]}, "params[0]", ""),
         ({"schedule": {"name": "step", "gamma": -1}}, "schedule.gamma", ">= 0"),
         ({"optimizer": {"name": "adam", "lr": -1}}, "optimizer.lr", ""),
+        ({"optimizer": {"name": "adam", "lr": False}}, "optimizer.lr", "number"),
         ({"optimizer": {"name": "sgd", "nesterov": True}}, "optimizer.nesterov", "momentum"),
         ({"optimizer": {"name": "newton"}}, "hessian", "Hessian"),
         ({"hessian": [[1.0, 0.0]]}, "hessian", "2 × 2"),
