@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from app.api.errors import ProblemBody
-from app.api.routes import catalog, inspect, runs, surface, sweeps
+from app.api.routes import caps, catalog, explain, inspect, predict, runs, surface, sweeps, tune
 
 
 def api_router() -> APIRouter:
@@ -14,6 +14,6 @@ def api_router() -> APIRouter:
             429: {"description": "Too many computations at once", "model": ProblemBody},
         }
     )
-    for module in (catalog, surface, runs, sweeps, inspect):
+    for module in (catalog, caps, surface, runs, tune, sweeps, inspect, predict, explain):
         router.include_router(module.router)
     return router

@@ -31,13 +31,14 @@ def _bounds(spec: HyperParam) -> dict[str, float]:
 
 
 def _field(spec: HyperParam) -> tuple[Any, Any]:
+    # strict: JSON numbers and booleans only (lax mode would read false as lr 0, "1" as 1.0)
     if spec.kind == "bool":
-        return bool, Field(spec.default, description=spec.description)
+        return bool, Field(spec.default, description=spec.description, strict=True)
     if spec.kind == "pair":
-        number = Annotated[float, Field(**_bounds(spec))]
+        number = Annotated[float, Field(strict=True, **_bounds(spec))]
         return tuple[number, number], Field(spec.default, description=spec.description)
     kind = int if spec.kind == "int" else float
-    return kind, Field(spec.default, description=spec.description, **_bounds(spec))
+    return kind, Field(spec.default, description=spec.description, strict=True, **_bounds(spec))
 
 
 def _model(opt: OptimizerDef) -> type[OptimizerConfigBase]:

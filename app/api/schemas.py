@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from app.api.optimizer_schemas import OptimizerConfig
 from app.runs import StopRules
 
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+# strict: a JSON number only (lax mode would take true as 1.0 and "2" as 2.0)
+Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
 Point = Annotated[list[Finite], Field(min_length=1, max_length=2)]
 Range = Annotated[list[Finite], Field(min_length=2, max_length=2)]
 
@@ -50,6 +51,15 @@ class SurfaceRequest(Strict):
         None, description="[[x0, x1], [y0, y1]]; defaults to the objective's view box"
     )
     resolution: int = Field(128, ge=2, description="grid points per axis, at most 512")
+    format: Literal["json", "f32"] = Field(
+        "json",
+        description=(
+            "'json': z as nested arrays of numbers (null where not finite). 'f32': z as a base64 "
+            "string of little-endian float32 values, row-major (z[i][j] at i·nx + j), NaN where "
+            "not finite and finite values beyond float32 clamped to ±3.4e38, with 'shape' [ny, nx] "
+            "([nx] in 1-D) and 'z_min'/'z_max', the finite float32 extremes (null if none)"
+        ),
+    )
 
 
 class RunSpec(Strict):
@@ -139,3 +149,43 @@ class SweepRequest(RunOptions):
 class InspectRequest(Strict):
     objective: ObjectiveSpec
     point: Point
+
+
+class TuneRequest(RunsRequest):
+    """POST /runs's body plus how many learning rates to try per run."""
+
+    num: int = Field(
+        25,
+        ge=3,
+        description=(
+            "rates tried per run: log-spaced from 1e-4× to 1e2× the run's lr (its optimizer's "
+            "default when lr is 0), the run's own lr among them"
+        ),
+    )
+
+
+class PredictRequest(Strict):
+    objective: ObjectiveSpec = Field(description="an objective that fits data (data_kind not null)")
+    points: list[Point] = Field(
+        min_length=1, max_length=64, description="parameter points, each of the objective's dim"
+    )
+    resolution: int = Field(64, ge=2, le=512, description="x values on the model's curve")
+
+
+class ExplainStepRequest(Strict):
+    optimizer: OptimizerConfig
+    step: int = Field(ge=1, description="the 1-based update number t, as torch counts it")
+    params: Point = Field(description="the parameters before update t")
+    grad: Point = Field(description="the gradient at params (before any clipping)")
+    state: dict[str, list[Finite]] = Field(
+        default_factory=dict,
+        description=(
+            "the optimizer's buffers before update t, as a /runs step reports them after step "
+            "t − 1 (every buffer of the optimizer's state_names); empty for a fresh start"
+        ),
+    )
+    schedule: ScheduleSpec | None = Field(None, description="as in POST /runs")
+    clip: ClipSpec | None = Field(None, description="as in POST /runs")
+    hessian: list[list[Finite]] | None = Field(
+        None, description="the Hessian at params, d × d: needed by Newton's method only"
+    )

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from app.objectives import (
+    distributions,
     model_fitting,
     multimodal,
     one_dimensional,
@@ -43,6 +44,7 @@ _ENTRIES: dict[str, Entry] = {
         *multimodal.ENTRIES,
         *one_dimensional.ENTRIES,
         *model_fitting.ENTRIES,
+        *distributions.ENTRIES,
         *worked_examples.ENTRIES,
     )
 }

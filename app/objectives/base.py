@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from app.errors import FieldError
+from app.objectives.data_models import DataModel
 
 # (points (N, dim), batch (N, B) of sample indices or None) -> per-point losses (N,)
 LossFn = Callable[[Any, "np.ndarray | None"], Any]
@@ -63,6 +64,12 @@ class Objective:
     batch_size: int | None = None
     param_names: tuple[str, ...] = ("x", "y")
     default_lr: float | None = None
+    # The data and model behind a fit (None for test functions and custom formulas).
+    data: DataModel | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def data_kind(self) -> str | None:
+        return None if self.data is None else self.data.kind
 
     def loss(self, points: Any, batch: np.ndarray | None = None) -> Any:
         """Per-point loss of `points` (N, dim); `batch` (N, B) picks each run's samples."""

@@ -15,7 +15,8 @@ import numpy as np
 
 import app.engine as E
 from app.objectives.base import Entry, Minimum, Objective, OptionSpec, batch_size_option
-from app.objectives.datasets import DIE_ROLLS, LINE, THREE_CLASSES, TWO_CLASSES, Dataset
+from app.objectives.data_models import Classification, Regression
+from app.objectives.datasets import LINE, THREE_CLASSES, TWO_CLASSES, Dataset
 
 
 def gather(data: Dataset, batch: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -108,13 +109,18 @@ def linear_minimum(kind: str, delta: float) -> tuple[float, float]:
     return float(coef[0]), float(coef[1])
 
 
+def line(points: Any, x: Any) -> Any:
+    """ŷ = w·x + b for every point (N, 2) and input (1, n) or (N, B)."""
+    return weight(points, 0) * x + weight(points, 1)
+
+
 def _build_linear(settings: Mapping[str, object]) -> Objective:
     kind = str(settings["loss"])
     delta = float(settings["delta"])  # type: ignore[arg-type]
 
     def loss_fn(points: Any, batch: np.ndarray | None) -> Any:
         x, y = gather(LINE, batch)
-        r = weight(points, 0) * x + weight(points, 1) - y
+        r = line(points, x) - y
         return residual_loss(r, kind, delta).mean(axis=1)
 
     w, b = linear_minimum(kind, delta)
@@ -139,6 +145,7 @@ def _build_linear(settings: Mapping[str, object]) -> Objective:
         batch_size=batch_size_of(settings),
         param_names=("w", "b"),
         default_lr=0.1,
+        data=Regression(x_label="x", y_label="y", x=LINE.x, y=LINE.y, predict=line),
     )
 
 
@@ -153,10 +160,16 @@ def _logistic_grad_hess(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return g, h
 
 
+def _logistic_logits(points: Any, x: Any) -> Any:
+    """Class logits (0, w·x + b): P(class 1) = sigmoid(w·x + b), the loss's own z."""
+    z = np.asarray(line(points, x))
+    return np.stack([np.zeros_like(z), z], axis=-1)
+
+
 def _build_logistic(settings: Mapping[str, object]) -> Objective:
     def loss_fn(points: Any, batch: np.ndarray | None) -> Any:
         x, y = gather(TWO_CLASSES, batch)
-        z = weight(points, 0) * x + weight(points, 1)
+        z = line(points, x)
         # BCE written as softplus(z) − y·z: no log(0) even when sigmoid(z) rounds to 0 or 1.
         return (E.softplus(z) - y * z).mean(axis=1)
 
@@ -181,6 +194,14 @@ def _build_logistic(settings: Mapping[str, object]) -> Objective:
         batch_size=batch_size_of(settings),
         param_names=("w", "b"),
         default_lr=0.5,
+        data=Classification(
+            x_label="x",
+            y_label="probability",
+            x=TWO_CLASSES.x,
+            y=TWO_CLASSES.y,
+            classes=("class 0", "class 1"),
+            logits=_logistic_logits,
+        ),
     )
 
 
@@ -202,13 +223,18 @@ def _softmax_grad_hess(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return g, h
 
 
+def _softmax_logits(points: Any, x: Any) -> Any:
+    """Logits (w₁·x, w₂·x, 1) of the three classes, (N, n, 3)."""
+    z0 = weight(points, 0) * x
+    z1 = weight(points, 1) * x
+    z2 = np.full(z0.shape, SOFTMAX_BIAS)
+    return E.stack([z0, z1, z2], axis=2)
+
+
 def _build_softmax(settings: Mapping[str, object]) -> Objective:
     def loss_fn(points: Any, batch: np.ndarray | None) -> Any:
         x, y = gather(THREE_CLASSES, batch)
-        z0 = weight(points, 0) * x
-        z1 = weight(points, 1) * x
-        z2 = np.full(z0.shape, SOFTMAX_BIAS)
-        log_p = E.log_softmax(E.stack([z0, z1, z2], axis=2), axis=2)
+        log_p = E.log_softmax(_softmax_logits(points, x), axis=2)
         return -(log_p * np.eye(3)[y]).sum(axis=2).mean(axis=1)
 
     best = _newton(_softmax_grad_hess, (0.0, 0.0))
@@ -232,46 +258,14 @@ def _build_softmax(settings: Mapping[str, object]) -> Objective:
         batch_size=batch_size_of(settings),
         param_names=("w1", "w2"),
         default_lr=0.5,
-    )
-
-
-# --- KL divergence ------------------------------------------------------------------------
-
-
-def _build_kl(settings: Mapping[str, object]) -> Objective:
-    onehot = np.eye(3)[DIE_ROLLS.y]
-    target = onehot.mean(axis=0)
-
-    log_p = np.log(target)
-
-    def loss_fn(points: Any, batch: np.ndarray | None) -> Any:
-        # Σₖ fₖ·(log pₖ − log qₖ) with f the frequencies of the rolls used: f = p for the full
-        # set; for a batch it is the mean of log(p/q) at each sampled roll (an unbiased estimate).
-        freq = target[None, :] if batch is None else onehot[batch].mean(axis=1)
-        zeros = np.zeros(points.shape[0])
-        log_q = E.log_softmax(E.stack([points[:, 0], points[:, 1], zeros], axis=1), axis=1)
-        return ((log_p - log_q) * freq).sum(axis=1)
-
-    best = (float(np.log(target[0] / target[2])), float(np.log(target[1] / target[2])))
-    return Objective(
-        id="kl-divergence",
-        title="KL divergence",
-        group="model-fitting",
-        dim=2,
-        view_box=((-4.0, 6.0), (-4.0, 6.0)),
-        default_start=(-3.0, 4.0),
-        minima=(Minimum(best, 0.0, "global"),),
-        formula="L(θ₁, θ₂) = Σₖ pₖ·log(pₖ / qₖ), q = softmax(θ₁, θ₂, 0), p = (0.6, 0.3, 0.1)",
-        description=(
-            "How far the model distribution q is from the target p, the frequencies of ten die "
-            "rolls (6, 3, 1). It is zero exactly when q = p, at θ = (log 6, log 3). A batch "
-            "averages log(pₖ/qₖ) over the sampled rolls: a noisy estimate that can dip below 0."
+        data=Classification(
+            x_label="x",
+            y_label="probability",
+            x=THREE_CLASSES.x,
+            y=THREE_CLASSES.y,
+            classes=("left", "right", "centre"),
+            logits=_softmax_logits,
         ),
-        loss_fn=loss_fn,
-        n_samples=DIE_ROLLS.n,
-        batch_size=batch_size_of(settings),
-        param_names=("θ1", "θ2"),
-        default_lr=1.0,
     )
 
 
@@ -279,5 +273,4 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("linear-regression", LINEAR_OPTIONS, _build_linear),
     Entry("logistic-regression", (batch_size_option(TWO_CLASSES.n),), _build_logistic),
     Entry("softmax-classifier", (batch_size_option(THREE_CLASSES.n),), _build_softmax),
-    Entry("kl-divergence", (batch_size_option(DIE_ROLLS.n),), _build_kl),
 )

@@ -9,6 +9,7 @@ import numpy as np
 
 import app.engine as E
 from app.objectives.base import Entry, Minimum, Objective, OptionSpec, batch_size_option
+from app.objectives.data_models import Regression, Target
 from app.objectives.datasets import BLACK_BOX
 from app.objectives.model_fitting import batch_size_of, gather, weight
 
@@ -28,11 +29,16 @@ HOUSE_OPTIONS = (
 )
 
 
+def house_price(points: Any) -> Any:
+    """The predicted price w · 1000 sq ft."""
+    return points[:, 0] * SQ_FT
+
+
 def _build_house(settings: Mapping[str, object]) -> Objective:
     squared = settings["loss"] == "squared"
 
     def loss_fn(points: Any, batch: np.ndarray | None) -> Any:
-        error = points[:, 0] * SQ_FT - PRICE
+        error = house_price(points) - PRICE
         return error * error if squared else E.abs(error)
 
     return Objective(
@@ -54,15 +60,27 @@ def _build_house(settings: Mapping[str, object]) -> Objective:
         param_names=("w",),
         # Squared: lr·curvature (2·1000²) = 0.2. Absolute: slope 1000, so each step moves w by 1.
         default_lr=1e-7 if squared else 1e-3,
+        data=_house_target(house_price),
+    )
+
+
+def _house_target(predict: Any) -> Target:
+    return Target(
+        x_label="size (sq ft)", y_label="price ($)", input=SQ_FT, target=PRICE, predict=predict
     )
 
 
 # --- two weights in a chain: prediction = 1000 · W1 · W2 ------------------------------------
 
 
+def chain_price(points: Any) -> Any:
+    """The predicted price 1000 sq ft · W1 · W2."""
+    return SQ_FT * points[:, 0] * points[:, 1]
+
+
 def _build_chain(settings: Mapping[str, object]) -> Objective:
     def loss_fn(points: Any, batch: np.ndarray | None) -> Any:
-        error = SQ_FT * points[:, 0] * points[:, 1] - PRICE
+        error = chain_price(points) - PRICE
         return error * error
 
     return Objective(
@@ -87,16 +105,22 @@ def _build_chain(settings: Mapping[str, object]) -> Objective:
         param_names=("W1", "W2"),
         # lr·(curvature along W2, 2·(1000·W1)²) = 0.8 at the start: W2 settles in a few steps.
         default_lr=1e-11,
+        data=_house_target(chain_price),
     )
 
 
 # --- the black box: fit z = a·x + b·x² to Table 2-1 -----------------------------------------
 
 
+def black_box_guess(points: Any, x: Any) -> Any:
+    """The guessed rule z = a·x + b·x² for every point and input."""
+    return weight(points, 0) * x + weight(points, 1) * x * x
+
+
 def _build_black_box(settings: Mapping[str, object]) -> Objective:
     def loss_fn(points: Any, batch: np.ndarray | None) -> Any:
         x, z = gather(BLACK_BOX, batch)
-        error = weight(points, 0) * x + weight(points, 1) * x * x - z
+        error = black_box_guess(points, x) - z
         return (error * error).mean(axis=1)
 
     x, z = BLACK_BOX.x, BLACK_BOX.y
@@ -122,15 +146,28 @@ def _build_black_box(settings: Mapping[str, object]) -> Objective:
         batch_size=batch_size_of(settings),
         param_names=("a", "b"),
         default_lr=0.1,
+        data=Regression(
+            x_label="input x",
+            y_label="output z",
+            x=BLACK_BOX.x,
+            y=BLACK_BOX.y,
+            predict=black_box_guess,
+            table=True,
+        ),
     )
 
 
 # --- one-weight network: y = w·x, x = 1, target 4 -------------------------------------------
 
 
+def one_weight_output(points: Any) -> Any:
+    """The network's output w · x for the input x = 1."""
+    return points[:, 0] * 1.0
+
+
 def _build_one_weight(settings: Mapping[str, object]) -> Objective:
     def loss_fn(points: Any, batch: np.ndarray | None) -> Any:
-        error = points[:, 0] * 1.0 - 4.0
+        error = one_weight_output(points) - 4.0
         return error * error
 
     return Objective(
@@ -149,6 +186,9 @@ def _build_one_weight(settings: Mapping[str, object]) -> Objective:
         loss_fn=loss_fn,
         param_names=("w",),
         default_lr=0.1,
+        data=Target(
+            x_label="input x", y_label="output", input=1.0, target=4.0, predict=one_weight_output
+        ),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ from fastapi.responses import Response
 from app.api.compute import compute
 from app.api.encoding import StrictJSONResponse, json_response
 from app.api.errors import TooMuchWork
+from app.api.responses import SurfaceOut
 from app.api.schemas import SurfaceRequest
 from app.objectives import Objective, make_objective
 from app.runs import ProblemError
@@ -35,6 +37,25 @@ def surface_grid(
     return {"x": axes[0], "y": axes[1], "z": z.reshape(resolution, resolution)}
 
 
+F32_MAX = float(np.finfo(np.float32).max)
+
+
+def as_f32(grid: dict[str, Any]) -> dict[str, Any]:
+    """z as base64 little-endian float32 (NaN where not finite) with its shape and extremes."""
+    z = np.asarray(grid["z"], dtype=np.float64)
+    finite = np.isfinite(z)
+    # Finite losses beyond float32's range stay finite (clamped), so they draw as "very high".
+    packed = np.where(finite, np.clip(z, -F32_MAX, F32_MAX), np.nan).astype("<f4")
+    kept = packed[finite]
+    return {
+        **grid,
+        "z": base64.b64encode(packed.tobytes(order="C")).decode("ascii"),
+        "shape": list(z.shape),
+        "z_min": float(kept.min()) if kept.size else None,
+        "z_max": float(kept.max()) if kept.size else None,
+    }
+
+
 def checked_bounds(objective: Objective, bounds: list[list[float]] | None, field: str) -> list:
     bounds = bounds or [list(b) for b in objective.view_box]
     if len(bounds) != objective.dim:
@@ -46,7 +67,13 @@ def checked_bounds(objective: Objective, bounds: list[list[float]] | None, field
 
 
 @router.post(
-    "/surface", summary="The loss on a grid: z[i][j] = f(x[j], y[i]); null where not finite"
+    "/surface",
+    summary="The loss on a grid: z[i][j] = f(x[j], y[i]); null where not finite",
+    description=(
+        "format 'f32' sends z as base64 little-endian float32, row-major, with shape [ny, nx] "
+        "and the finite z_min and z_max: about a third of the JSON's size."
+    ),
+    responses={200: {"model": SurfaceOut}},
 )
 async def surface(body: SurfaceRequest, request: Request) -> Response:
     settings = request.app.state.settings
@@ -56,6 +83,5 @@ async def surface(body: SurfaceRequest, request: Request) -> Response:
         )
     objective = make_objective(body.objective.as_dict())
     bounds = checked_bounds(objective, body.bounds, "bounds")
-    return json_response(
-        await compute(request, lambda _stop: surface_grid(objective, bounds, body.resolution))
-    )
+    grid = await compute(request, lambda _stop: surface_grid(objective, bounds, body.resolution))
+    return json_response(as_f32(grid) if body.format == "f32" else grid)

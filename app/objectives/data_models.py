@@ -1,0 +1,69 @@
+"""What a model-fitting objective fits: its data and the model it predicts with.
+
+The objectives' losses call the same model functions, so the data panel's predictions and the
+loss surface come from one code path. Model functions take the points (N, d) as arrays or
+Tensors; inputs are (1, n) for the full dataset and (N, B) for per-run samples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+DATA_KINDS = ("regression", "classification", "distribution", "target")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Regression:
+    """Targets y at inputs x; `predict(points, inputs)` gives ŷ (N, n)."""
+
+    kind: ClassVar[str] = "regression"
+    x_label: str
+    y_label: str
+    x: np.ndarray
+    y: np.ndarray
+    predict: Callable[[Any, np.ndarray], Any]
+    table: bool = False  # the text prints the samples as a table (the black box's Table 2-1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Classification:
+    """Class ids y at inputs x; `logits(points, inputs)` gives (N, n, K), linear in each input."""
+
+    kind: ClassVar[str] = "classification"
+    x_label: str
+    y_label: str
+    x: np.ndarray
+    y: np.ndarray
+    classes: tuple[str, ...]
+    logits: Callable[[Any, np.ndarray], Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Distribution:
+    """A target distribution p over classes; `log_q(points)` is the model's, (N, K)."""
+
+    kind: ClassVar[str] = "distribution"
+    x_label: str
+    y_label: str
+    classes: tuple[str, ...]
+    target: np.ndarray
+    log_q: Callable[[Any], Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Target:
+    """One input and its target; `predict(points)` gives the model's output (N,)."""
+
+    kind: ClassVar[str] = "target"
+    x_label: str
+    y_label: str
+    input: float
+    target: float
+    predict: Callable[[Any], Any]
+
+
+DataModel = Regression | Classification | Distribution | Target
