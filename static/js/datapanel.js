@@ -37,6 +37,8 @@ export class DataPanel {
     this.answer = null;
     this.key = "";
     this.root.dataset.ready = "0";
+    this.tableBox.replaceChildren(); // another objective's numbers must not linger
+    this.caption.textContent = "";
     this.dirty = true;
   }
 
@@ -111,11 +113,11 @@ export class DataPanel {
     const body = rows.map((row, s) =>
       el("tr", {}, [
         el("th", { scope: "row" }, String(s + 1)),
-        el("td", {}, formatNumber(row.input, 6)),
-        el("td", {}, formatNumber(row.target, 6)),
+        el("td", {}, plain(row.input)),
+        el("td", {}, plain(row.target)),
         ...runs.map(({ f }) => {
           const cell = f.table[s];
-          return el("td", { "data-value": JSON.stringify(cell.prediction) }, `${formatNumber(cell.prediction, 5)} (${signed(cell.error)})`);
+          return el("td", { "data-value": JSON.stringify(cell.prediction) }, `${plain(cell.prediction)} (${signed(cell.error)})`);
         }),
       ]),
     );
@@ -124,7 +126,10 @@ export class DataPanel {
   }
 }
 
-const signed = (v) => (v > 0 ? `+${formatNumber(v, 4)}` : formatNumber(v, 4).replace(/^-/, "−"));
+// Table numbers as the texts write them: $300,000 and 2.431, not 3e5.
+const PLAIN = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 7 });
+const plain = (v) => (Number.isFinite(v) && Math.abs(v) >= 1e-3 && Math.abs(v) < 1e12 ? PLAIN.format(v) : formatNumber(v, 6));
+const signed = (v) => (v > 0 ? `+${plain(v)}` : plain(v).replace(/^-/, "−"));
 
 function captionOf(a) {
   const f = a.fits.find(Boolean);
@@ -317,8 +322,8 @@ function drawTarget(ctx, r, a, colors) {
     ctx.textBaseline = "middle";
     ctx.fillText(text, r.x + 6, y0 + hgt / 2);
   };
-  bar(0, target, "#8b949e", `target ${formatNumber(target, 6)}`);
-  runs.forEach(({ f, i }, j) => bar(j + 1, f.predictions[0], colors[i % colors.length], `run ${i + 1}: ${formatNumber(f.predictions[0], 6)}`));
+  bar(0, target, "#8b949e", `target ${plain(target)}`);
+  runs.forEach(({ f, i }, j) => bar(j + 1, f.predictions[0], colors[i % colors.length], `run ${i + 1}: ${plain(f.predictions[0])}`));
   return runs.length;
 }
 
