@@ -4,9 +4,9 @@ Every optimizer (its other settings at their defaults) runs from the objective's
 for SUGGESTION_STEPS steps at each of SUGGESTION_RATES, all in one batch. Rates whose path
 diverges or strays far out of the view box are out; of the rest, the suggestion is the smallest
 rate whose final loss is within NEAR_TIE of the best progress (app.tuning.search.suggested_index).
-Built-in objectives with their default options read a committed table (scripts/
-make_suggested_lr.py writes it; a test keeps it current); any other objective is computed on
-first use and kept in a small cache.
+Built-in objectives with their default options (or another loss) read a committed table
+(scripts/make_suggested_lr.py writes it; a test keeps it current); any other objective is
+computed on first use and kept in a small cache.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from app.objectives import Objective
+from app.objectives import Objective, list_objectives, make_objective
 from app.optim import OPTIMIZERS
 from app.runs import RunConfig, RunProblem
 from app.tuning.search import run_to_end, suggested_index
@@ -123,8 +123,21 @@ def build_rule() -> str:
     )
 
 
+def tabled_objectives() -> list[Objective]:
+    """What the table holds: every built-in at its defaults, and with each other choice of a
+    choice option (a loss), which a learner flips at once."""
+    objectives = []
+    for objective in list_objectives():
+        objectives.append(objective)
+        for spec in objective.options:
+            for choice in spec.choices or ():
+                if choice != spec.default:
+                    objectives.append(make_objective({"id": objective.id, spec.name: choice}))
+    return objectives
+
+
 def build_table(objectives: list[Objective]) -> dict[str, Any]:
-    """The committed table's contents for these objectives (built-ins at default options)."""
+    """The committed table's contents for these objectives."""
     return {
         "rule": build_rule(),
         "suggested_lr": {key_of(o): compute_suggestions(o)[0] for o in objectives},
