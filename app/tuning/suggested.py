@@ -80,7 +80,7 @@ def compute_suggestions(
     names = list(OPTIMIZERS)
     runs = tuple(RunConfig(name, {"lr": float(rate)}) for name in names for rate in rates)
     problem = RunProblem(objective=objective, runs=runs, steps=SUGGESTION_STEPS)
-    finals = run_to_end(problem, should_stop=should_stop, deadline=deadline)
+    finals = run_to_end(problem, should_stop=should_stop, deadline=deadline, watch_view=True)
     shape = (len(names), len(rates))
     losses = finals.final_loss.reshape(shape)
     # A rate whose path runs far out of view is as useless to watch as one that diverges.
