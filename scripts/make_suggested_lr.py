@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 
-from app.objectives import list_objectives
-from app.tuning.suggested import TABLE_PATH, build_table
+from app.tuning.suggested import TABLE_PATH, build_table, tabled_objectives
 
 
 def table_text() -> str:
-    return json.dumps(build_table(list_objectives()), indent=1, ensure_ascii=False) + "\n"
+    return json.dumps(build_table(tabled_objectives()), indent=1, ensure_ascii=False) + "\n"
 
 
 if __name__ == "__main__":

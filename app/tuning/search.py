@@ -26,7 +26,7 @@ class Finals:
     status: tuple[str, ...]
     steps_taken: np.ndarray  # (R,)
     start_loss: float  # the full loss at the objective's default start
-    strayed: np.ndarray  # (R,) bool: the path left the view box by more than STRAY_MARGIN widths
+    strayed: np.ndarray  # (R,) bool: the path left the view box by over STRAY_MARGIN widths
 
 
 def run_to_end(
@@ -34,8 +34,10 @@ def run_to_end(
     *,
     should_stop: Callable[[], bool] | None = None,
     deadline: float | None = None,
+    watch_view: bool = False,
 ) -> Finals:
-    """Run every run of problem as one batch and keep only how each ended."""
+    """Run every run of problem as one batch and keep only how each ended (and, with
+    watch_view, which paths strayed out of view on the way)."""
     objective = problem.objective
     box = np.array(objective.view_box, dtype=np.float64)
     centre, half = box.mean(axis=1), (box[:, 1] - box[:, 0]) / 2.0
@@ -44,8 +46,9 @@ def run_to_end(
     simulation = simulate(problem, should_stop=should_stop, deadline=deadline)
     last = None
     for last in simulation:
-        with np.errstate(invalid="ignore"):
-            strayed |= ~(np.abs((last.params - centre) / half).max(axis=1) <= reach)
+        if watch_view:
+            with np.errstate(invalid="ignore"):
+                strayed |= ~(np.abs((last.params - centre) / half).max(axis=1) <= reach)
     final_params = problem.starts if last is None else last.params
     with np.errstate(all="ignore"):
         # The full loss, not the last mini-batch's: a stochastic run is judged on all the data.

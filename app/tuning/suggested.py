@@ -4,9 +4,9 @@ Every optimizer (its other settings at their defaults) runs from the objective's
 for SUGGESTION_STEPS steps at each of SUGGESTION_RATES, all in one batch. Rates whose path
 diverges or strays far out of the view box are out; of the rest, the suggestion is the smallest
 rate whose final loss is within NEAR_TIE of the best progress (app.tuning.search.suggested_index).
-Built-in objectives with their default options read a committed table (scripts/
-make_suggested_lr.py writes it; a test keeps it current); any other objective is computed on
-first use and kept in a small cache.
+Built-in objectives with their default options (or another loss) read a committed table
+(scripts/make_suggested_lr.py writes it; a test keeps it current); any other objective is
+computed on first use and kept in a small cache.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from app.objectives import Objective
+from app.objectives import Objective, list_objectives, make_objective
 from app.optim import OPTIMIZERS
 from app.runs import RunConfig, RunProblem
 from app.tuning.search import run_to_end, suggested_index
@@ -80,7 +80,7 @@ def compute_suggestions(
     names = list(OPTIMIZERS)
     runs = tuple(RunConfig(name, {"lr": float(rate)}) for name in names for rate in rates)
     problem = RunProblem(objective=objective, runs=runs, steps=SUGGESTION_STEPS)
-    finals = run_to_end(problem, should_stop=should_stop, deadline=deadline)
+    finals = run_to_end(problem, should_stop=should_stop, deadline=deadline, watch_view=True)
     shape = (len(names), len(rates))
     losses = finals.final_loss.reshape(shape)
     # A rate whose path runs far out of view is as useless to watch as one that diverges.
@@ -123,8 +123,21 @@ def build_rule() -> str:
     )
 
 
+def tabled_objectives() -> list[Objective]:
+    """What the table holds: every built-in at its defaults, and with each other choice of a
+    choice option (a loss), which a learner flips at once."""
+    objectives = []
+    for objective in list_objectives():
+        objectives.append(objective)
+        for spec in objective.options:
+            for choice in spec.choices or ():
+                if choice != spec.default:
+                    objectives.append(make_objective({"id": objective.id, spec.name: choice}))
+    return objectives
+
+
 def build_table(objectives: list[Objective]) -> dict[str, Any]:
-    """The committed table's contents for these objectives (built-ins at default options)."""
+    """The committed table's contents for these objectives."""
     return {
         "rule": build_rule(),
         "suggested_lr": {key_of(o): compute_suggestions(o)[0] for o in objectives},
