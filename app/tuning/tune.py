@@ -21,13 +21,18 @@ TUNE_CRITERION = (
 
 
 def lr_grid(current: float, num: int) -> np.ndarray:
-    """num log-spaced rates from current·1e-4 to current·1e2, current itself among them."""
+    """num log-spaced rates from current·1e-4 to current·1e2 at two significant digits,
+    current itself among them."""
     span = DECADES_BELOW + DECADES_ABOVE
     below = max(1, min(num - 2, round((num - 1) * DECADES_BELOW / span)))
     lower = current * np.logspace(-DECADES_BELOW, 0, below + 1)
     upper = current * np.logspace(0, DECADES_ABOVE, num - below)
-    rates = np.concatenate([lower[:-1], [current], upper[1:]])
-    return rates
+    exact = np.concatenate([lower[:-1], [current], upper[1:]])
+    # Two significant digits, as a learner would type them (the current rate stays exact),
+    # unless the grid is so fine that rounding would merge neighbours.
+    nice = np.array([float(f"{rate:.2g}") for rate in exact])
+    nice[below] = current
+    return nice if (np.diff(nice) > 0).all() else exact
 
 
 def current_lr(run: RunConfig) -> float:

@@ -25,7 +25,6 @@ export class Playground {
     this.api = createApi(config.api ?? config.api_base ?? "/api/v1");
     this.catalog = new Catalog(this.api);
     this.state = decodeState(location.search);
-    this.configured = location.search.length > 1; // a shared URL: its own runs, not the first race
     this.reducedMotion = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
     this.colors = RUN_COLORS;
     this.meta = null;
@@ -100,9 +99,8 @@ export class Playground {
     for (const o of this.meta.options ?? []) s.options[o.name] ??= o.default;
     this.runsEditor.setOptimizers(this.catalog.optimizers);
     this.runsEditor.maxRuns = this.catalog.maxRuns();
-    // The first view's race gets tuned rates; a shared URL keeps its own, filling in any missing.
-    if (this.configured) this.fillRates();
-    else await this.tune({ quiet: true });
+    // Runs without a rate (the first view's race) get the server's suggestion for this objective.
+    this.fillRates();
     this.applyObjective();
     bindInputs(this);
     mountViews($("views"), viewContext(this));
@@ -140,7 +138,6 @@ export class Playground {
     for (const run of s.runs) delete run.hp.lr; // every run gets a rate for this surface
     this.fillRates();
     this.applyObjective();
-    await this.tune({ quiet: true });
     this.rerun({ from: "start", play: !this.reducedMotion });
   }
 
@@ -193,7 +190,7 @@ export class Playground {
 
   // Each run's best rate for the current budget, from one batched sweep on the server. Returns
   // the server's rule in words, or null when it could not tune (the rates stay as they were).
-  async tune({ quiet = false } = {}) {
+  async tune() {
     this.fillRates();
     const body = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
     try {
@@ -204,7 +201,7 @@ export class Playground {
       this.runsEditor.setRuns(this.state.runs);
       return answer.criterion ?? "each run's best rate for this budget";
     } catch (e) {
-      if (!quiet) this.status.notify(`Could not tune: ${e.message}`, "error");
+      this.status.notify(`Could not tune: ${e.message}`, "error");
       return null;
     }
   }
