@@ -163,22 +163,24 @@ export class Playground {
     this.rerun();
   }
 
-  // A loss option moves the minimum and changes the formula: the server rebuilds the objective.
+  // An option re-runs at once (it travels in the request); the server then rebuilds the
+  // objective's description, since a loss option moves the minimum and changes the formula.
   async setOption(name, value) {
     this.state.options[name] = value;
+    this.requestSurface();
+    this.rerun();
+    const spec = JSON.stringify(objectiveSpec(this.state));
     let meta;
     try {
       meta = await this.catalog.describe(this.state);
     } catch (e) {
       return this.status.notify(`Could not apply ${name}: ${e.message}`, "error");
     }
-    if (this.state.options[name] !== value) return;
+    if (spec !== JSON.stringify(objectiveSpec(this.state))) return; // changed again meanwhile
     this.meta = meta;
     this.objectivePanel.describe(meta);
     this.view().setMinima(meta.minima);
     this.dataPanel.setObjective(meta);
-    this.requestSurface();
-    this.rerun();
   }
 
   // ---- runs --------------------------------------------------------------------------------------

@@ -51,12 +51,25 @@ export function describeRace(traces, k, { playing, busy }) {
   const alive = at.filter(({ run, j }) => j >= 0 && run.statusAt(j) !== "diverged" && Number.isFinite(run.loss[j]));
   const best = alive.sort((a, b) => a.run.loss[a.j] - b.run.loss[b.j])[0];
   const end = traces.done && k >= traces.length - 1;
+  const kind = diverged.length ? "warn" : end && converged.length ? "ok" : "info";
+  if (end && traces.runs.length === 1 && best) {
+    const run = traces.runs[0];
+    const how = run.done?.message ? run.done.message.replace(/:.*$/, "") : "ended";
+    return { text: `Done: run 1 ${how}, loss ${formatNumber(best.run.loss[best.j], 3)}.`, kind };
+  }
   const parts = [`${end ? "Done" : "Paused"} at step ${step}`];
   if (best) parts.push(`lowest loss ${formatNumber(best.run.loss[best.j], 3)} (run ${best.i + 1})`);
-  if (converged.length) parts.push(`${list(converged)} converged`);
-  if (diverged.length) parts.push(`${list(diverged)} diverged`);
-  const kind = diverged.length ? "warn" : end && converged.length ? "ok" : "info";
+  if (converged.length) parts.push(ended(converged, "converged", traces));
+  if (diverged.length) parts.push(ended(diverged, "diverged", traces));
   return { text: `${parts.join(" · ")}.`, kind };
+}
+
+// "run 2 diverged at step 7", or "runs 1, 3 converged" when several ended the same way.
+function ended(runs, how, traces) {
+  if (runs.length > 1) return `${list(runs)} ${how}`;
+  const { run, i } = runs[0];
+  const at = run.done?.steps_taken ?? traces.steps[run.n - 1];
+  return `run ${i + 1} ${how} at step ${at}`;
 }
 
 const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;

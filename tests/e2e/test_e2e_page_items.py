@@ -19,8 +19,15 @@ SURFACE_READY = "[data-testid=surface][data-ready='1']"
 OVERLAY = "[data-testid=surface] canvas.overlay"
 
 
+SETTLED = """() => { const b = document.body.dataset;
+  return b.run === 'failed' || (b.job && b.drawnJob === b.job && b.run !== 'playing'); }"""
+
+
 def play_to_end(page, timeout: float = 60_000) -> None:
-    page.get_by_test_id("play").click()
+    """A change re-runs and plays by itself; Play only finishes a race stopped short of its end."""
+    page.wait_for_function(SETTLED, timeout=timeout)
+    if page.get_attribute("body", "data-run") != "done":
+        page.get_by_test_id("play").click()
     page.wait_for_selector(DONE, timeout=timeout)
 
 
@@ -69,7 +76,7 @@ def test_hand_written_run_url_with_instant_speed_plays_to_the_end(gdp):
     page = gdp.goto("/?objective=rosenbrock&steps=300&run=sgd:lr=0.001:momentum=0.9&speed=0")
     play_to_end(page)
     text = page.get_by_test_id("status").inner_text()
-    assert "?" not in text and "took all 300 steps" in text
+    assert "?" not in text and "took all 300 steps" in text, text
     assert table_cells(page, "step") == ["300"]
     assert table_cells(page, "status") == ["max steps"]
     assert int(page.get_by_test_id("surface").get_attribute("data-points")) == 301
@@ -90,17 +97,19 @@ def test_bad_run_settings_in_the_url_are_named_and_the_rest_still_plays(gdp):
 
 def test_a_failed_run_keeps_its_error_and_play_tries_again(gdp):
     page = gdp.goto("/?objective=booth&steps=20&speed=0")
+    play_to_end(page)
     body = {"detail": [{"field": "steps", "msg": "the server is having a bad day"}]}
     fail = lambda route: route.fulfill(status=503, json=body)  # noqa: E731
     page.route("**/api/v1/runs", fail)
-    page.get_by_test_id("play").click()
+    page.get_by_test_id("steps").fill("25")  # a change re-runs at once, and that run fails
     page.wait_for_selector("body[data-run=failed]")
     page.wait_for_timeout(300)  # a few frames: nothing may cover the error with "Done."
     status = page.get_by_test_id("status")
     assert "bad day" in status.inner_text() and status.get_attribute("data-kind") == "error"
     page.unroute("**/api/v1/runs", fail)
-    play_to_end(page)
-    assert table_cells(page, "step") == ["20"]
+    page.get_by_test_id("play").click()  # tries the failed run again
+    page.wait_for_selector(DONE)
+    assert table_cells(page, "step") == ["25"] * 3  # the default race: three runs
     expected_errors_only(gdp, "503")
     gdp.assert_clean()
 
@@ -195,9 +204,9 @@ def test_gradient_and_momentum_arrows_at_the_current_point(gdp):
     page = gdp.goto(
         "/?objective=himmelblau&steps=30&speed=0&run=sgd:lr=0.01,momentum=0.9&run=sgd:lr=0.01"
     )
-    page.wait_for_selector(SURFACE_READY)
+    play_to_end(page)
     surface = page.get_by_test_id("surface")
-    assert surface.get_attribute("data-gradient-marks") in (None, "0")
+    page.get_by_test_id("reset").click()
     for _ in range(3):
         page.get_by_test_id("step").click()
     wait_step(page, 3)
@@ -208,7 +217,8 @@ def test_gradient_and_momentum_arrows_at_the_current_point(gdp):
     assert surface.get_attribute("data-velocity-marks") == "1"
     # 1-D: the same arrows beside the tangent.
     page = gdp.goto("/?objective=u-curve&steps=30&speed=0&run=sgd:lr=0.05,momentum=0.9")
-    page.wait_for_selector("[data-testid=curve][data-ready='1']")
+    play_to_end(page)
+    page.get_by_test_id("reset").click()
     page.get_by_test_id("step").click()
     page.get_by_test_id("step").click()
     wait_step(page, 2)
@@ -288,8 +298,14 @@ def test_convergence_and_divergence_are_marked_and_said(gdp):
     )
     play_to_end(page)
     status = page.get_by_test_id("status")
-    assert re.search(r"Run 1: converged at step \d+: loss < 0.001", status.inner_text())
-    assert "Run 2: diverged at step" in status.inner_text()
+    assert re.search(r"run 1 converged at step \d+", status.inner_text())
+    assert re.search(r"run 2 diverged at step \d+", status.inner_text())
+    # The server's own words for each ending are in the run table.
+    titles = page.eval_on_selector_all(
+        "[data-testid=run-table] td[data-field=status]", "cs => cs.map(c => c.title)"
+    )
+    assert re.match(r"converged at step \d+: loss < 0.001", titles[0])
+    assert titles[1].startswith("diverged at step")
     assert table_cells(page, "status") == ["converged", "diverged"]
     surface = page.get_by_test_id("surface")
     assert surface.get_attribute("data-converged-marks") == "1"

@@ -25,8 +25,15 @@ def objectives(base: str) -> list[dict]:
         return json.load(r)["objectives"]
 
 
+SETTLED = """() => { const b = document.body.dataset;
+  return b.run === 'failed' || (b.job && b.drawnJob === b.job && b.run !== 'playing'); }"""
+
+
 def play_to_end(page, timeout: float = 60_000) -> None:
-    page.get_by_test_id("play").click()
+    """A change re-runs and plays by itself; Play only finishes a race stopped short of its end."""
+    page.wait_for_function(SETTLED, timeout=timeout)
+    if page.get_attribute("body", "data-run") != "done":
+        page.get_by_test_id("play").click()
     page.wait_for_selector(DONE, timeout=timeout)
 
 

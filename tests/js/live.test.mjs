@@ -121,10 +121,12 @@ test("the status sentence describes the race at the playhead", () => {
   const mid = describeRace(t, 3, { playing: false, busy: false });
   assert.match(mid.text, /^Paused at step 3 · lowest loss 7 \(run 1\)\.$/);
   const end = describeRace(t, 10, { playing: false, busy: false });
-  assert.match(end.text, /^Done at step 10 · lowest loss 0 \(run 1\) · run 2 converged\.$/);
+  assert.match(end.text, /^Done at step 10 · lowest loss 0 \(run 1\) · run 2 converged at step 6\.$/);
   assert.equal(end.kind, "ok");
   assert.match(describeRace(t, 2, { playing: true }).text, /^Playing 2 runs\./);
   assert.equal(describeRace(null, 0, { busy: true }).text, "Computing the descent…");
+  const one = TraceSet.fromJSON(2, [{}], { runs: [{ ...answer(4).runs[0], message: "took all 4 steps" }] });
+  assert.equal(describeRace(one, 4, { playing: false }).text, "Done: run 1 took all 4 steps, loss 6.");
 });
 
 test("a compact surface decodes to the same values as the JSON one", () => {
