@@ -27,6 +27,7 @@ export class Charts {
 
   // (Re)build both charts: needed when the runs or the y scale type change.
   setup(labels, colors, log) {
+    this.traces = null; // the old traces' runs may not match the new labels: start empty
     this.labels = labels;
     this.colors = colors;
     this.log = log;

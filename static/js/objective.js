@@ -12,7 +12,10 @@ export class ObjectivePanel {
   // handlers: onPick(id), onExpression(text), onOption(name, value), onSeed(seed), onStart(point)
   constructor(handlers) {
     this.h = handlers;
-    $("objective").addEventListener("change", () => this.h.onPick($("objective").value));
+    $("objective").addEventListener("change", () => {
+      $("expression-row").hidden = $("objective").value !== "custom"; // at once: the formula box
+      this.h.onPick($("objective").value);
+    });
     $("expression").addEventListener("input", () => this.h.onExpression($("expression").value.trim()));
   }
 

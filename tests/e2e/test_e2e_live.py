@@ -197,7 +197,9 @@ def test_the_data_panel_shows_samples_and_the_fit_and_follows_the_playhead(gdp):
         page.keyboard.press("ArrowRight")
         page.wait_for_selector("[data-testid=data-panel][data-step='1']")
     page.get_by_test_id("objective").select_option("black-box")
-    page.wait_for_selector("[data-testid=data-panel][data-kind=regression] [data-testid=data-table]")
+    page.wait_for_selector(
+        "[data-testid=data-panel][data-kind=regression] [data-testid=data-table]"
+    )
     rows = page.locator("[data-testid=data-table] tbody tr")
     assert rows.count() == 4  # Table 2-1
     assert "2.21" in rows.nth(0).inner_text()
