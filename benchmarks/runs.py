@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.objectives import make_objective
-from app.runs import RunConfig, RunProblem, simulate
+from app.runs import FINAL_STEP, RunConfig, RunProblem, Simulation
 from benchmarks._timing import row, side_by_side
 
 RUNS = 1_000
@@ -37,7 +37,7 @@ def adam_problem(starts: np.ndarray) -> RunProblem:
 def run_loop(problem: RunProblem) -> np.ndarray:
     """Iterate the Simulation keeping only the last Step, as a sweep does."""
     last = None
-    for last in simulate(problem):  # noqa: B007
+    for last in Simulation(problem, record=FINAL_STEP):  # noqa: B007
         pass
     return last.params
 
