@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from app.optim import shared_as_scalars
 from app.runs.evaluator import evaluator_for
 from app.runs.ledger import Ledger, RunOutcome, batch_is_healthy
 from app.runs.problem import RunProblem
@@ -59,7 +60,7 @@ class Simulation:
         self._updates = Updates(groups, problem.starts, problem.clip)
         self._rates = LearningRates(
             problem.schedule,
-            [g.hyperparams for g in groups],
+            [shared_as_scalars(g.hyperparams) for g in groups],  # NumPy's cheapest operands
             [g.rows for g in self._updates.groups],
             len(problem.runs),
         )
@@ -86,9 +87,12 @@ class Simulation:
         problem = self.problem
         capacity = self.record.capacity(problem.steps, len(problem.runs))
         trace = Trace(problem.starts, self._updates.states, capacity)
-        for step in self:
-            trace.append(step)
+        _quiet_runner()(self._record, trace)  # all the steps, FP warnings off once
         return trace
+
+    def _record(self, trace: Trace) -> None:
+        for step in self._steps():
+            trace.append(step)
 
     def _steps(self) -> Iterator[Step]:
         """The kept steps; __iter__ runs each with FP warnings off."""

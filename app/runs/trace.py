@@ -1,8 +1,7 @@
 """The recorded steps: which steps a simulation keeps, and the arrays it keeps them in.
 
 The arrays are allocated once, sized by the record rule and the budget, and filled row by row as
-the steps are computed. They are run-major, so each run's rows are one contiguous block that a
-JSON encoder writes without a copy.
+the steps are computed (a step's row is one contiguous block, the cheapest write there is).
 """
 
 from __future__ import annotations
@@ -39,35 +38,41 @@ FINAL_STEP = RecordRule(None)
 
 
 class Trace:
-    """Kept steps, one row each: step indices (K,), params (R, K, d), loss (R, K), grad (R, K, d),
-    and each optimizer group's buffers (rows of the group, K, d)."""
+    """Kept steps, one row each: step indices (K,), params (K, R, d), loss (K, R), grad (K, R, d),
+    and each optimizer group's buffers (K, rows of the group, d)."""
 
     def __init__(self, starts: np.ndarray, states: tuple[State, ...], capacity: int) -> None:
         runs, dim = starts.shape
         self.starts = starts
         self.initial_states = states  # what a run that kept no step reports as its state
         self.index = np.empty(capacity, dtype=np.int64)
-        self.params = np.empty((runs, capacity, dim))
-        self.loss = np.empty((runs, capacity))
-        self.grad = np.empty((runs, capacity, dim))
+        self.params = np.empty((capacity, runs, dim))
+        self.loss = np.empty((capacity, runs))
+        self.grad = np.empty((capacity, runs, dim))
         self.states = tuple(
             {
-                name: np.empty((len(buffer), capacity, *buffer.shape[1:]), dtype=buffer.dtype)
+                name: np.empty((capacity, *buffer.shape), dtype=buffer.dtype)
                 for name, buffer in state.items()
             }
             for state in states
         )
+        # (group, buffer name, its array) for every buffer, in one flat list for append
+        self._buffers = [
+            (group, name, kept)
+            for group, state in enumerate(self.states)
+            for name, kept in state.items()
+        ]
         self.count = 0
 
     def append(self, step: Step) -> None:
         row = self.count
         self.index[row] = step.index
-        self.params[:, row] = step.params
-        self.loss[:, row] = step.loss
-        self.grad[:, row] = step.grad
-        for kept, state in zip(self.states, step.states, strict=True):
-            for name, buffer in state.items():
-                kept[name][:, row] = buffer
+        self.params[row] = step.params
+        self.loss[row] = step.loss
+        self.grad[row] = step.grad
+        states = step.states
+        for group, name, kept in self._buffers:
+            kept[row] = states[group][name]
         self.count = row + 1
 
     def rows_until(self, ended_at: int) -> slice:

@@ -126,7 +126,7 @@ def step_json(step: Step) -> dict[str, Any]:
 
 def traces_json(problem: RunProblem, simulation: Simulation, trace: Trace) -> dict[str, Any]:
     """Per-run traces, each cut at the step where that run ended: views of the recorded arrays,
-    which the encoder writes as they are."""
+    written by the encoder in one pass."""
     runs = []
     for r, outcome in enumerate(simulation.outcomes):
         rows = trace.rows_until(outcome.steps_taken)
@@ -134,7 +134,7 @@ def traces_json(problem: RunProblem, simulation: Simulation, trace: Trace) -> di
         index = trace.index[rows]
         if len(index) == 1 and index[0] > outcome.steps_taken:
             index = [outcome.steps_taken]  # the frozen row of a run that ended earlier
-        state = {name: buffers[row, rows] for name, buffers in trace.states[group].items()}
+        state = {name: buffers[rows, row] for name, buffers in trace.states[group].items()}
         if trace.count:
             final_state = {name: values[-1] for name, values in state.items()}
         else:  # stopped before its first step: the state it started with
@@ -144,9 +144,9 @@ def traces_json(problem: RunProblem, simulation: Simulation, trace: Trace) -> di
                 **outcome_json(problem, outcome, r),
                 "trace": {
                     "step": index,
-                    "params": trace.params[r, rows],
-                    "loss": trace.loss[r, rows],
-                    "grad": trace.grad[r, rows],
+                    "params": trace.params[rows, r],
+                    "loss": trace.loss[rows, r],
+                    "grad": trace.grad[rows, r],
                     "state": state,
                 },
                 "final_state": final_state,
