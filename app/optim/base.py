@@ -260,6 +260,11 @@ def any_run(value: Array | bool) -> bool:
     return value if type(value) is bool else bool(np.any(value))
 
 
+def every_run(value: Array | bool) -> bool:
+    """Whether a flag (or a per-run mask) is set for every run."""
+    return value if type(value) is bool else bool(np.all(value))
+
+
 def betas(hp: HyperParams) -> tuple[Array | float, Array | float]:
     """(beta1, beta2): Python floats when every run shares them (torch's own arithmetic, and
     cheaper), else (R, 1) columns from the (R, 2) array."""
