@@ -57,7 +57,8 @@ class Simulation:
         self.ledger = Ledger(len(problem.runs), problem.stop, problem.steps)
         groups = problem.groups()
         self.layout = RunLayout(groups)
-        self._updates = Updates(groups, problem.starts, problem.clip)
+        self._starts = problem.starts
+        self._updates = Updates(groups, self._starts, problem.clip)
         self._rates = LearningRates(
             problem.schedule,
             [shared_as_scalars(g.hyperparams) for g in groups],  # NumPy's cheapest operands
@@ -86,7 +87,7 @@ class Simulation:
         """Every kept step, recorded into arrays allocated once."""
         problem = self.problem
         capacity = self.record.capacity(problem.steps, len(problem.runs))
-        trace = Trace(problem.starts, self._updates.states, capacity)
+        trace = Trace(self._starts, self._updates.states, capacity)
         _quiet_runner()(self._record, trace)  # all the steps, FP warnings off once
         return trace
 
@@ -96,78 +97,90 @@ class Simulation:
 
     def _steps(self) -> Iterator[Step]:
         """The kept steps; __iter__ runs each with FP warnings off."""
-        problem, ledger, updates, rates = self.problem, self.ledger, self._updates, self._rates
-        evaluate = evaluator_for(
-            problem.objective, needs_hessian=updates.needs_hessian, seed=problem.seed
-        )
-        params = problem.starts
-        runs, dim = params.shape
-        loss = np.full(runs, np.nan)
-        grad = np.full((runs, dim), np.nan)
-        hessians = None
-        last = problem.steps
-        record = self.record
-        pending: Step | None = None  # the last step computed, while it is not yet handed out
-        for k in range(last + 1):
-            if self._interrupted():
-                ledger.end_going(k, STOPPED, self._stop_reason(k))
-                if pending is not None:
-                    yield pending
-                return
+        ledger, layout, every = self.ledger, self.layout, self.record.every
+        params = self._starts
+        self._start()
+        pending = None  # the last step computed while it is not handed out, as Step's fields
+        for k in range(self.problem.steps + 1):
             version = ledger.version
-            points = params if ledger.all_going else params[ledger.live]
-            try:
-                values, grads, hess = evaluate(points)
-            except Exception as error:  # a loss that cannot be computed ends the runs here
-                ledger.end_going(k, *_failure(error, k))
+            if not self._evaluate(k, params):  # interrupted, or the loss failed: runs ended at k
                 if pending is not None:
-                    yield pending
+                    yield Step(*pending, layout)
                 return
-            healthy = batch_is_healthy(values, points, grads)
-            if not healthy:
-                values = np.where(np.isfinite(values), values, np.nan)  # the loss NaN, never inf
-            # The evaluator's arrays are fresh, so a full batch keeps them without a copy.
-            if ledger.all_going:
-                loss, grad, hessians = values, grads, hess
-            else:
-                loss, grad = loss.copy(), grad.copy()
-                loss[ledger.live], grad[ledger.live] = values, grads
-                if hess is not None:
-                    if hessians is None:
-                        hessians = np.full((runs, dim, dim), np.nan)
-                    else:
-                        hessians = hessians.copy()
-                    hessians[ledger.live] = hess
-            # Most steps end no run: then the batch test is all there is to judge.
-            if not healthy or ledger.has_rules or k == last:
-                ledger.judge(k, points, values, grads, healthy)
-            states = updates.states  # this step's, before the update leaving it
-            next_params, lr, clipped = params, rates.idle, updates.no_clip
-            if k < last and ledger.any_going:
-                hyperparams, lr = rates.at(k + 1, ledger)
-                if ledger.any_going:
-                    try:
-                        next_params, clipped = updates.apply(
-                            params, grad, hyperparams, k + 1, hessians, ledger
-                        )
-                    except Exception as error:  # an update that cannot be computed, likewise
-                        ledger.end_going(k, *_failure(error, k))
-                        next_params, lr, clipped = params, rates.idle, updates.no_clip
-            step = Step(k, params, loss, grad, ledger.status, clipped, lr, states, self.layout)
+            states = self._updates.states  # this step's, before the update leaving it
+            next_params, lr, clipped = self._advance(k, params)
+            fields = (k, params, self._loss, self._grad, ledger.status, clipped, lr, states)
             if not ledger.any_going:
-                yield step
+                yield Step(*fields, layout)
                 return
-            if record.keeps(k, ledger.version != version):
+            if every == 1 or (every is not None and (k % every == 0 or ledger.version != version)):
                 pending = None
-                yield step
+                yield Step(*fields, layout)
             else:
-                pending = step
+                pending = fields
             params = next_params
 
-    def _interrupted(self) -> bool:
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            return True
-        return self.should_stop is not None and self.should_stop()
+    # --- one step's parts ---------------------------------------------------------------------
+
+    def _start(self) -> None:
+        problem = self.problem
+        runs, dim = self._starts.shape
+        self._evaluator = evaluator_for(
+            problem.objective, needs_hessian=self._updates.needs_hessian, seed=problem.seed
+        )
+        self._loss, self._grad = np.full(runs, np.nan), np.full((runs, dim), np.nan)
+        self._hessians: np.ndarray | None = None
+
+    def _evaluate(self, k: int, params: np.ndarray) -> bool:
+        """Loss and gradient at step k for the runs still going, judged by the ledger; False when
+        the runs still going were ended at k instead (a cancel, the deadline, a failed loss)."""
+        ledger = self.ledger
+        if (self.deadline is not None and time.monotonic() > self.deadline) or (
+            self.should_stop is not None and self.should_stop()
+        ):
+            ledger.end_going(k, STOPPED, self._stop_reason(k))
+            return False
+        points = params if ledger.all_going else params[ledger.live]
+        try:
+            values, grads, hessians = self._evaluator(points)
+        except Exception as error:  # a loss that cannot be computed ends the runs here
+            ledger.end_going(k, *_failure(error, k))
+            return False
+        healthy = batch_is_healthy(values, points, grads)
+        if not healthy:
+            values = np.where(np.isfinite(values), values, np.nan)  # the loss NaN, never inf
+        if ledger.all_going:  # the evaluator's arrays are fresh: kept without a copy
+            self._loss, self._grad, self._hessians = values, grads, hessians
+        else:  # the rows of runs that ended stay frozen
+            live = ledger.live
+            self._loss, self._grad = self._loss.copy(), self._grad.copy()
+            self._loss[live], self._grad[live] = values, grads
+            if hessians is not None:  # only the updates read them, and never change them
+                if self._hessians is None:
+                    runs, dim = self._grad.shape
+                    self._hessians = np.full((runs, dim, dim), np.nan)
+                self._hessians[live] = hessians
+        # Most steps end no run: then the batch test is all there is to judge.
+        if not healthy or ledger.has_rules or k == ledger.last:
+            ledger.judge(k, points, values, grads, healthy)
+        return True
+
+    def _advance(self, k: int, params: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The update leaving step k: the next params, and each run's lr and clipped flag."""
+        ledger, updates, rates = self.ledger, self._updates, self._rates
+        if k == ledger.last or not ledger.any_going:
+            return params, rates.idle, updates.no_clip
+        hyperparams, lr = rates.at(k + 1, ledger)
+        if not ledger.any_going:  # the schedule ended the last runs
+            return params, lr, updates.no_clip
+        try:
+            next_params, clipped = updates.apply(
+                params, self._grad, hyperparams, k + 1, self._hessians, ledger
+            )
+        except Exception as error:  # an update that cannot be computed ends the runs here
+            ledger.end_going(k, *_failure(error, k))
+            return params, rates.idle, updates.no_clip
+        return next_params, lr, clipped
 
     def _stop_reason(self, k: int) -> str:
         if self.deadline is not None and time.monotonic() > self.deadline:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -14,12 +15,16 @@ State = dict[str, np.ndarray]
 class RunLayout:
     """Which optimizer group holds each run, and at which row of that group's state buffers."""
 
-    __slots__ = ("group_rows", "places")
-
     def __init__(self, groups: list[OptimizerGroup]) -> None:
         self.group_rows = [g.rows for g in groups]
-        self.places: dict[int, tuple[int, int]] = {
-            int(run): (g, j) for g, rows in enumerate(self.group_rows) for j, run in enumerate(rows)
+
+    @cached_property
+    def places(self) -> dict[int, tuple[int, int]]:
+        """run -> (group, row), worked out when first asked for (a sweep never asks)."""
+        return {
+            run: (g, j)
+            for g, rows in enumerate(self.group_rows)
+            for j, run in enumerate(rows.tolist())
         }
 
     def state_of(self, states: tuple[State, ...], run: int) -> State:

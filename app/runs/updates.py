@@ -59,11 +59,8 @@ class Updates:
         self.clip = clip
         self.needs_hessian = any(g.optimizer.needs_hessian for g in groups)
         self.no_clip = np.zeros(runs, dtype=bool)  # shared by every Step without clipping
+        self.states: tuple[State, ...] = tuple(g.state for g in self.groups)  # the current ones
         self._version = 0  # the ledger version the groups' masks follow
-
-    @property
-    def states(self) -> tuple[State, ...]:
-        return tuple(g.state for g in self.groups)
 
     def apply(
         self,
@@ -96,6 +93,7 @@ class Updates:
                     next_params[rows] = params[rows]
         if self.clip is not None:
             ledger.count_clipped(clipped)
+        self.states = tuple(g.state for g in self.groups)
         return next_params, clipped
 
     def _follow(self, ledger: Ledger) -> None:
