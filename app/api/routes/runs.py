@@ -210,28 +210,39 @@ async def runs(body: RunsRequest, request: Request) -> Response:
 
 
 def _stream(problem: RunProblem, rule: RecordRule, deadline: float, request: Request, kind: str):
-    slots = admit(request)
     cancelled = threading.Event()
     simulation = Simulation(problem, record=rule, should_stop=cancelled.is_set, deadline=deadline)
     steps = iter(simulation)
     encode = jsonl_line if kind == "jsonl" else lambda p: sse_event(p["type"], p)
+    slots = admit(request)
 
-    def next_chunk(first: bool) -> bytes | None:
-        """Encode steps for up to STREAM_FLUSH_SECONDS (the very first step alone)."""
+    def next_chunk(first: bool) -> tuple[bytes | None, bool]:
+        """Lines for up to STREAM_FLUSH_SECONDS (the very first step alone), and whether the
+        stream ends with them: a failure ends it with an error line after the lines made."""
         started, chunk = time.monotonic(), []
-        for step in steps:
-            chunk.append(encode(step_json(step)))
-            if first or len(chunk) >= STREAM_FLUSH_STEPS:
-                break
-            if time.monotonic() - started > STREAM_FLUSH_SECONDS:
-                break
-        return b"".join(chunk) if chunk else None
+        try:
+            for step in steps:
+                chunk.append(encode(step_json(step)))
+                if first or len(chunk) >= STREAM_FLUSH_STEPS:
+                    break
+                if time.monotonic() - started > STREAM_FLUSH_SECONDS:
+                    break
+        except Exception as error:
+            logger.exception("a /runs stream failed")
+            chunk.append(encode(error_json(error)))
+            return b"".join(chunk), True
+        return (b"".join(chunk) if chunk else None), False
 
     async def lines() -> AsyncIterator[bytes]:
         try:
             first = True
-            while (chunk := await run_in_threadpool(next_chunk, first)) is not None:
+            while True:
+                chunk, failed = await run_in_threadpool(next_chunk, first)
+                if chunk is None:
+                    break
                 yield chunk
+                if failed:
+                    return
                 first = False
                 if await request.is_disconnected():
                     cancelled.set()
