@@ -113,7 +113,8 @@ class Simulation:
             if not ledger.any_going:
                 yield Step(*fields, layout)
                 return
-            if every == 1 or (every is not None and (k % every == 0 or ledger.version != version)):
+            ended = ledger.version != version  # a run ended at k
+            if every == 1 or (every is not None and (k % every == 0 or ended)):  # RecordRule
                 pending = None
                 yield Step(*fields, layout)
             else:
@@ -123,6 +124,8 @@ class Simulation:
     # --- one step's parts ---------------------------------------------------------------------
 
     def _start(self) -> None:
+        if hasattr(self, "_evaluator"):
+            raise RuntimeError("a Simulation runs once; make a new one to run again")
         problem = self.problem
         runs, dim = self._starts.shape
         self._evaluator = evaluator_for(

@@ -20,11 +20,6 @@ class RecordRule:
 
     every: int | None = 1
 
-    def keeps(self, k: int, ended: bool) -> bool:
-        """Whether step k, not the last, is kept; ended says whether a run ended at it."""
-        every = self.every
-        return every is not None and (every == 1 or ended or k % every == 0)
-
     def capacity(self, steps: int, runs: int) -> int:
         """The most rows a simulation of `steps` updates and `runs` runs can keep."""
         if self.every is None:

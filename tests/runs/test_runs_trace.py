@@ -109,3 +109,10 @@ def test_record_rule_capacity():
     assert FINAL_STEP.capacity(100, 8) == 1
     assert RecordRule(10).capacity(100, 8) == 11 + 8 + 1
     assert RecordRule(3).capacity(10, 64) == 11
+
+
+def test_a_simulation_runs_once():
+    simulation = Simulation(problem("u-curve", [RunConfig("sgd", {"lr": 0.1})], 3))
+    assert len(simulation.run().index[:4]) == 4
+    with pytest.raises(RuntimeError, match="runs once"):
+        list(simulation)
