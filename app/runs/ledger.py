@@ -39,9 +39,10 @@ class Ledger:
     """Every run's status, the step it ended at and why, and how many of its updates were clipped.
 
     `status` is handed out with each Step, so it is replaced, never changed, once a run ends.
-    The runs still going are kept in three forms the loop needs every step: `live` (an index:
-    a full slice while every run is going), `all_going` and `any_going`; `version` counts the
-    judgements that ended runs, so the update can tell when its own masks are stale.
+    The runs still going are kept in the forms the loop needs every step: `going_rows` (an
+    index: a full slice while every run is going), `going_mask` (None while every run is going),
+    `all_going` and `any_going`; `version` counts the judgements that ended runs, so the
+    update and the rates can tell when what they derived from them is stale.
     """
 
     def __init__(self, runs: int, stop: StopRules, last: int) -> None:
@@ -55,8 +56,10 @@ class Ledger:
         self._ending_of = np.zeros(runs, dtype=np.int64)
         self._copied_at = -1  # the step whose status copy is this ledger's own to change
         self._outcomes: list[RunOutcome] | None = None
-        self.live: slice | np.ndarray = slice(None)
-        self.going: np.ndarray | None = None  # (R,) mask of the runs still going, once some ended
+        self.going_rows: slice | np.ndarray = slice(None)
+        self.going_mask: np.ndarray | None = (
+            None  # (R,) mask of the runs still going, once some ended
+        )
         self.all_going = self.any_going = True
         self.version = 0
 
@@ -70,9 +73,9 @@ class Ledger:
         grads: np.ndarray,
         healthy: bool,
     ) -> None:
-        """Settle the live runs that diverged, met a stop rule, or used up the budget at step k.
+        """Settle the runs that diverged, met a stop rule, or used up the budget at step k.
 
-        points, values and grads are the live rows; values holds NaN where the loss is not
+        points, values and grads are the rows still going; values holds NaN where the loss is not
         finite; healthy is batch_is_healthy's verdict.
         """
         stop, last = self.stop, k == self.last
@@ -88,23 +91,23 @@ class Ledger:
                 (bad_loss & ~bad_param, "the loss became non-finite"),
                 (bad_grad & ~bad_loss & ~bad_param, "the gradient became non-finite"),
             ):
-                ended |= self._end_live(mask, k, DIVERGED, f"diverged at step {k}: {what}")
+                ended |= self._end_going_rows(mask, k, DIVERGED, f"diverged at step {k}: {what}")
             ok = ~(bad_param | bad_loss | bad_grad)
         if stop.loss_below is not None:
             hit = values < stop.loss_below
             hit = hit if ok is None else ok & hit
             message = f"converged at step {k}: loss < {stop.loss_below:g}"
-            ended |= self._end_live(hit, k, CONVERGED, message, "loss_below")
+            ended |= self._end_going_rows(hit, k, CONVERGED, message, "loss_below")
             ok = ~hit if ok is None else ok & ~hit
         if stop.grad_norm_below is not None:
             hit = np.linalg.norm(grads, axis=1) < stop.grad_norm_below
             hit = hit if ok is None else ok & hit
             message = f"converged at step {k}: gradient norm < {stop.grad_norm_below:g}"
-            ended |= self._end_live(hit, k, CONVERGED, message, "grad_norm_below")
+            ended |= self._end_going_rows(hit, k, CONVERGED, message, "grad_norm_below")
             ok = ~hit if ok is None else ok & ~hit
         if last:
             rest = np.ones(len(values), dtype=bool) if ok is None else ok
-            ended |= self._end_live(rest, k, MAX_STEPS, f"took all {k} steps")
+            ended |= self._end_going_rows(rest, k, MAX_STEPS, f"took all {k} steps")
         if ended:
             self._settle()
 
@@ -122,13 +125,13 @@ class Ledger:
         self.clipped_steps += clipped
         self._outcomes = None
 
-    def _end_live(
+    def _end_going_rows(
         self, mask: np.ndarray, k: int, code: int, message: str, rule: str | None = None
     ) -> bool:
-        """_end for a mask over the live rows."""
-        live = self.live
+        """_end for a mask over the rows still going."""
+        rows = self.going_rows
         return self._end(
-            np.flatnonzero(mask) if isinstance(live, slice) else live[mask], k, code, message, rule
+            np.flatnonzero(mask) if isinstance(rows, slice) else rows[mask], k, code, message, rule
         )
 
     def _end(
@@ -149,8 +152,8 @@ class Ledger:
         """Refresh the forms of the runs still going after some ended."""
         going = self.status == RUNNING
         self.all_going, self.any_going = bool(going.all()), bool(going.any())
-        self.going = None if self.all_going else going
-        self.live = slice(None) if self.all_going else np.flatnonzero(going)
+        self.going_mask = None if self.all_going else going
+        self.going_rows = slice(None) if self.all_going else np.flatnonzero(going)
         self.version += 1
         self._outcomes = None
 

@@ -143,7 +143,7 @@ class Simulation:
         ):
             ledger.end_going(k, STOPPED, self._stop_reason(k))
             return False
-        points = params if ledger.all_going else params[ledger.live]
+        points = params if ledger.all_going else params[ledger.going_rows]
         try:
             values, grads, hessians = self._evaluator(points)
         except Exception as error:  # a loss that cannot be computed ends the runs here
@@ -155,14 +155,14 @@ class Simulation:
         if ledger.all_going:  # the evaluator's arrays are fresh: kept without a copy
             self._loss, self._grad, self._hessians = values, grads, hessians
         else:  # the rows of runs that ended stay frozen
-            live = ledger.live
+            rows = ledger.going_rows
             self._loss, self._grad = self._loss.copy(), self._grad.copy()
-            self._loss[live], self._grad[live] = values, grads
+            self._loss[rows], self._grad[rows] = values, grads
             if hessians is not None:  # only the updates read them, and never change them
                 if self._hessians is None:
                     runs, dim = self._grad.shape
                     self._hessians = np.full((runs, dim, dim), np.nan)
-                self._hessians[live] = hessians
+                self._hessians[rows] = hessians
         # Most steps end no run: then the batch test is all there is to judge.
         if not healthy or ledger.has_rules or k == ledger.last:
             ledger.judge(k, points, values, grads, healthy)

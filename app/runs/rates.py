@@ -63,8 +63,8 @@ class LearningRates:
         if not finite.all():
             message = f"diverged at step {step - 1}: the learning-rate schedule overflowed"
             ledger.end_going(step - 1, DIVERGED, message, among=~finite)
-        if ledger.going is not None:
-            row = np.where(ledger.going, row, 0.0)
+        if ledger.going_mask is not None:
+            row = np.where(ledger.going_mask, row, 0.0)
         hyperparams = [
             {**hp, "lr": rates[offset] if size == 1 else rates[offset : offset + size, None]}
             for hp, (offset, size) in zip(self.hyperparams, self.spans, strict=True)
@@ -75,7 +75,7 @@ class LearningRates:
         version, row = self._constant_row
         if version != ledger.version:
             row = self.base_row
-            if ledger.going is not None:
-                row = np.where(ledger.going, row, 0.0)
+            if ledger.going_mask is not None:
+                row = np.where(ledger.going_mask, row, 0.0)
             self._constant_row = (ledger.version, row)
         return row

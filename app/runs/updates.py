@@ -77,8 +77,8 @@ class Updates:
         grads, clipped = grad, self.no_clip
         if self.clip is not None:
             grads, clipped = clip_gradients(grad, self.clip)
-            if ledger.going is not None:
-                clipped &= ledger.going
+            if ledger.going_mask is not None:
+                clipped &= ledger.going_mask
         if len(self.groups) == 1:
             (group,) = self.groups
             next_params = group.advance(params, grads, hyperparams[0], step, hessians)
@@ -99,7 +99,7 @@ class Updates:
     def _follow(self, ledger: Ledger) -> None:
         """Take the ledger's runs still going into each group's masks."""
         for group in self.groups:
-            going = None if ledger.going is None else ledger.going[group.rows]
+            going = None if ledger.going_mask is None else ledger.going_mask[group.rows]
             group.moving = going is None or bool(going.any())
             group.keep = None if going is None or going.all() else going[:, None]
         self._version = ledger.version

@@ -113,6 +113,6 @@ def test_record_rule_capacity():
 
 def test_a_simulation_runs_once():
     simulation = Simulation(problem("u-curve", [RunConfig("sgd", {"lr": 0.1})], 3))
-    assert len(simulation.run().index[:4]) == 4
+    assert simulation.run().count == 4
     with pytest.raises(RuntimeError, match="runs once"):
         list(simulation)
