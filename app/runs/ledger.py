@@ -7,6 +7,7 @@ RunOutcome records only when asked for.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,9 @@ from app.runs.status import (
 )
 
 _LIMIT_SQUARED = DIVERGENCE_LIMIT**2
+# NumPy's ufuncs release the GIL for loops over more numbers than this (its threading threshold).
+_GIL_FREE_SIZE = 500
+_dot = np.ndarray.dot
 
 
 @dataclass
@@ -189,12 +193,15 @@ def batch_is_healthy(loss: np.ndarray, params: np.ndarray, grads: np.ndarray) ->
 
     Dot products are the cheapest full passes NumPy has; NaN and inf survive them. They can
     only raise a false alarm (a sum of squares overflowing), which the row-by-row test clears.
-    Not ndarray.dot, though quicker: it lets go of the GIL around BLAS even for a few numbers,
-    and that hand-off on every step of a small batch stalls the server's other requests.
+    A small batch uses @, not ndarray.dot, though that is quicker: dot lets go of the GIL
+    around BLAS even for a few numbers, and that hand-off on every step of a small batch stalls
+    the server's other requests. Past _GIL_FREE_SIZE numbers NumPy's own ufuncs let go of it
+    anyway, so a large batch takes dot, at half the cost.
     """
     flat_grads, flat_params = grads.ravel(), params.ravel()  # views of contiguous arrays
+    square_sum = _dot if flat_grads.size > _GIL_FREE_SIZE else operator.matmul
     return (
-        math.isfinite(loss @ loss)
-        and math.isfinite(flat_grads @ flat_grads)
-        and flat_params @ flat_params <= _LIMIT_SQUARED
+        math.isfinite(square_sum(loss, loss))
+        and math.isfinite(square_sum(flat_grads, flat_grads))
+        and square_sum(flat_params, flat_params) <= _LIMIT_SQUARED
     )
