@@ -24,7 +24,7 @@ from app.runs import (
 from app.runs import loop as loop_module
 
 
-def simulate(spec, runs, steps, record=EVERY_STEP, **options):
+def run(spec, runs, steps, record=EVERY_STEP, **options):
     objective = make_objective(spec if isinstance(spec, dict) else {"id": spec})
     simulation = Simulation(RunProblem(objective, tuple(runs), steps, **options), record=record)
     return simulation, list(simulation)
@@ -56,7 +56,7 @@ def test_an_exponential_schedule_that_overflows_diverges_every_run_at_that_step(
     # 0.1 · 10^t is finite up to t = 308; 10.0 ** 309 raises OverflowError.
     runs = [RunConfig("sgd", {"lr": 0.1}, (0.0,)), RunConfig("adam", {"lr": 0.01}, (0.0,))]
     schedule = {"name": "exponential", "gamma": 10.0}
-    sim, steps = simulate("u-curve", runs, 400, schedule=schedule)
+    sim, steps = run("u-curve", runs, 400, schedule=schedule)
     assert [s.index for s in steps] == list(range(310))
     for i, outcome in enumerate(sim.outcomes):
         assert outcome.status is RunStatus.DIVERGED and outcome.diverged_at == 309
@@ -78,7 +78,7 @@ def test_a_learning_rate_that_overflows_ends_only_its_own_run():
         RunConfig("sgd", {"lr": 0.1}, (8.0,)),
     ]
     schedule = {"name": "step", "gamma": 1e100, "step_size": 1}
-    sim, steps = simulate("u-curve", runs, 10, schedule=schedule)
+    sim, steps = run("u-curve", runs, 10, schedule=schedule)
     big, small, moving = sim.outcomes
     assert (big.status, big.diverged_at) == (RunStatus.DIVERGED, 1)
     assert (small.status, small.diverged_at) == (RunStatus.DIVERGED, 4)
@@ -96,7 +96,7 @@ def test_a_learning_rate_that_overflows_ends_only_its_own_run():
 def test_every_record_rule_keeps_the_step_where_the_schedule_overflowed(record, kept):
     runs = [RunConfig("sgd", {"lr": 0.1}, (0.0,))]
     schedule = {"name": "exponential", "gamma": 10.0}
-    sim, steps = simulate("u-curve", runs, 400, record=record, schedule=schedule)
+    sim, steps = run("u-curve", runs, 400, record=record, schedule=schedule)
     assert [s.index for s in steps] == (kept or list(range(310)))
     assert sim.outcomes[0].diverged_at == 309
     trace = Simulation(sim.problem, record=record).run()
@@ -118,7 +118,7 @@ def test_every_record_rule_keeps_the_step_where_the_schedule_overflowed(record, 
 def test_a_loss_that_fails_ends_the_runs_still_going_at_that_step(monkeypatch, error, status):
     failing_loss(monkeypatch, at_call=6, error=error)  # step 5's evaluation
     runs = [RunConfig("sgd", {"lr": 0.4}), RunConfig("sgd", {"lr": 1e-3})]
-    sim, steps = simulate("u-curve", runs, 50, stop=StopRules(loss_below=1.0))
+    sim, steps = run("u-curve", runs, 50, stop=StopRules(loss_below=1.0))
     converged, failed = sim.outcomes
     assert converged.status is RunStatus.CONVERGED and converged.steps_taken < 5
     assert failed.status is status and failed.steps_taken == 5
@@ -131,11 +131,11 @@ def test_a_loss_that_fails_ends_the_runs_still_going_at_that_step(monkeypatch, e
 
 def test_a_failed_loss_with_record_final_hands_out_the_last_step_computed(monkeypatch):
     failing_loss(monkeypatch, at_call=4, error=ValueError("no loss"))
-    sim, steps = simulate("u-curve", [RunConfig("sgd", {"lr": 0.1})], 50, record=FINAL_STEP)
+    sim, steps = run("u-curve", [RunConfig("sgd", {"lr": 0.1})], 50, record=FINAL_STEP)
     assert [s.index for s in steps] == [2]
     assert sim.outcomes[0].steps_taken == 3
     failing_loss(monkeypatch, at_call=1, error=ValueError("no loss"))
-    sim, steps = simulate("u-curve", [RunConfig("sgd", {"lr": 0.1})], 50, record=FINAL_STEP)
+    sim, steps = run("u-curve", [RunConfig("sgd", {"lr": 0.1})], 50, record=FINAL_STEP)
     assert steps == [] and sim.outcomes[0].status is RunStatus.STOPPED
 
 
@@ -149,7 +149,7 @@ def test_an_update_that_fails_ends_the_runs_at_the_step_it_leaves(monkeypatch):
 
     monkeypatch.setitem(OPTIMIZERS, "sgd", dataclasses.replace(sgd, update_fn=update_fn))
     runs = [RunConfig("sgd", {"lr": 0.1}), RunConfig("adam", {"lr": 0.1})]
-    sim, steps = simulate("u-curve", runs, 20)
+    sim, steps = run("u-curve", runs, 20)
     assert [s.index for s in steps] == [0, 1, 2, 3]
     for outcome in sim.outcomes:
         assert outcome.status is RunStatus.DIVERGED and outcome.diverged_at == 3
