@@ -1,7 +1,12 @@
-"""API overhead: POST /runs (8 mixed optimizers x 2,000 steps on Rosenbrock, record "all") through
-the ASGI app in-process, full JSON response, side by side with the bare run loop for the same
-request (the Simulation iterated to the end, every step kept). Then a JSON Lines stream of one
-10,000-step run: how soon the first step line arrives compared with the whole stream.
+"""API overhead of POST /runs through the ASGI app in-process, measured side by side:
+
+- 8 mixed optimizers x 5,000 steps on Rosenbrock as a full JSON response, recording every step
+  against recording only the final one (what the trace costs), and against the bare run loop
+  (the Simulation iterated to the end: what HTTP, validation and JSON cost);
+- a small race, 4 optimizers (3 optimizer groups) x 1,000 steps, end to end: the re-run the page
+  asks for on every slider move;
+- a JSON Lines stream of one 10,000-step run: how soon the first step line arrives compared with
+  the whole stream.
 
 Run: python -m benchmarks.api
 """
@@ -24,11 +29,12 @@ from app.settings import SETTINGS
 from benchmarks._timing import row, side_by_side
 
 API = "/api/v1"
-STEPS = 2_000
+STEPS = 5_000
+RACE_STEPS = 1_000
 STREAM_STEPS = 10_000
 STREAM_REPEATS = 5
 
-RACE = {
+EIGHT = {
     "objective": {"id": "rosenbrock"},
     "runs": [
         {"optimizer": {"name": "sgd", "lr": 0.001}, "label": "sgd"},
@@ -47,6 +53,19 @@ RACE = {
     "record": "all",
 }
 
+# The page's race: SGD, momentum, RMSprop and Adam (three optimizer groups), every step shown.
+RACE = {
+    "objective": {"id": "rosenbrock"},
+    "runs": [
+        {"optimizer": {"name": "sgd", "lr": 0.001}},
+        {"optimizer": {"name": "sgd", "lr": 0.0005, "momentum": 0.9}},
+        {"optimizer": {"name": "rmsprop", "lr": 0.01}},
+        {"optimizer": {"name": "adam", "lr": 0.05}},
+    ],
+    "steps": RACE_STEPS,
+    "record": "all",
+}
+
 STREAM = {
     "objective": {"id": "rosenbrock"},
     "runs": [{"optimizer": {"name": "adam", "lr": 0.01}}],
@@ -54,13 +73,14 @@ STREAM = {
 }
 
 
-def bare_loop(problem) -> list:
-    """What the endpoint computes, without HTTP, validation or JSON: every Step of the run."""
-    return list(Simulation(problem))
+def bare_loop(problem) -> None:
+    """What the endpoint computes, without HTTP, validation or JSON: every step of the run."""
+    for _ in Simulation(problem):
+        pass
 
 
-async def post_runs(client: httpx.AsyncClient) -> bytes:
-    r = await client.post(f"{API}/runs", json=RACE)
+async def post_runs(client: httpx.AsyncClient, body: dict) -> bytes:
+    r = await client.post(f"{API}/runs", json=body)
     r.raise_for_status()
     return r.content
 
@@ -124,30 +144,48 @@ async def stream_timing(app) -> tuple[float, float, int]:
     return first - started, ended - started, len(lines)
 
 
+def check(document: bytes, body: dict) -> None:
+    """Every run took every step, and record "all" holds each of them."""
+    runs = json.loads(document)["runs"]
+    statuses = {run["label"]: run["status"] for run in runs}
+    assert set(statuses.values()) == {"max_steps"}, statuses
+    expected = body["steps"] + 1 if body["record"] == "all" else 1
+    assert all(len(run["trace"]["step"]) == expected for run in runs)
+
+
 def main() -> None:
     app = create_app(SETTINGS)
     fake_request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=SETTINGS)))
-    problem = build_problem(RunsRequest.model_validate(RACE), fake_request)
+    problem = build_problem(RunsRequest.model_validate(EIGHT), fake_request)
+    final = {**EIGHT, "record": "final"}
 
     with asyncio.Runner() as runner:
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b")
-        document = json.loads(runner.run(post_runs(client)))
-        statuses = {run["label"]: run["status"] for run in document["runs"]}
-        assert set(statuses.values()) == {"max_steps"}, statuses
-        assert all(len(run["trace"]["step"]) == STEPS + 1 for run in document["runs"])
-        size = len(runner.run(post_runs(client)))
+        sizes = {}
+        for name, body in (("all", EIGHT), ("final", final), ("race", RACE)):
+            document = runner.run(post_runs(client, body))
+            check(document, body)
+            sizes[name] = len(document)
 
         times = side_by_side(
             {
-                "api": lambda: runner.run(post_runs(client)),
+                "all": lambda: runner.run(post_runs(client, EIGHT)),
+                "final": lambda: runner.run(post_runs(client, final)),
                 "bare": lambda: bare_loop(problem),
             },
             repeat=5,
         )
-        print(f"POST /runs: 8 runs x {STEPS:,} steps on Rosenbrock, record all ({size:,} bytes)")
-        print(row("POST /runs through the ASGI app, full JSON", times["api"]))
-        print(row("bare run loop (Simulation, every step kept)", times["bare"]))
-        print(f"  API / bare loop: {times['api'] / times['bare']:5.2f}x [<= 2]")
+        race = side_by_side({"race": lambda: runner.run(post_runs(client, RACE))}, repeat=15)
+        print(f"POST /runs: 8 runs x {STEPS:,} steps on Rosenbrock, full JSON")
+        print(row(f"record all ({sizes['all']:,} bytes)", times["all"]))
+        print(row(f"record final ({sizes['final']:,} bytes)", times["final"]))
+        print(row("bare run loop (Simulation, every step)", times["bare"]))
+        print(f"  record all / record final: {times['all'] / times['final']:5.2f}x [<= 1.5]")
+        print(f"  record all / bare loop:    {times['all'] / times['bare']:5.2f}x [<= 2]")
+        print()
+        print(f"POST /runs: a race of 4 optimizers x {RACE_STEPS:,} steps, record all")
+        print(row(f"end to end ({sizes['race']:,} bytes)", race["race"]))
+        print(f"  {race['race'] * 1e3:5.1f} ms [<= 40 ms]")
         print()
 
         runs = [runner.run(stream_timing(app)) for _ in range(STREAM_REPEATS)]

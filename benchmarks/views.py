@@ -17,7 +17,7 @@ import numpy as np
 
 from app.main import create_app
 from app.objectives import make_objective
-from app.runs import RunConfig, RunProblem, simulate, sweep
+from app.runs import FINAL_STEP, RunConfig, RunProblem, Simulation, sweep
 from app.settings import SETTINGS
 from benchmarks._timing import row, side_by_side
 
@@ -47,7 +47,7 @@ def basin_body(name: str, lr: float) -> dict:
 def run_loop(problem: RunProblem) -> np.ndarray:
     """Iterate the Simulation keeping only the last Step, as a sweep does."""
     last = None
-    for last in simulate(problem):  # noqa: B007
+    for last in Simulation(problem, record=FINAL_STEP):  # noqa: B007
         pass
     return last.params
 
@@ -99,7 +99,7 @@ def main() -> None:
             f" x {STEPS:,} steps on Rosenbrock"
         )
         print(row("POST /sweeps, in-process ASGI, JSON answer", times["api"]))
-        print(row("batched run loop (app.runs.simulate)", times["loop"]))
+        print(row("batched run loop (app.runs.Simulation)", times["loop"]))
         print(row("app.runs.sweep in-process (what /sweeps runs)", times["sweep"]))
         print(
             f"  answer: {size / 1024:.0f} KB; statuses: "

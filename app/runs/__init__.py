@@ -1,20 +1,29 @@
 """The run loop: one objective, a batch of optimizer runs, advanced together step by step."""
 
-from app.runs.loop import Step, simulate
+from app.runs.ledger import RunOutcome
+from app.runs.loop import Simulation
 from app.runs.problem import ProblemError, RunConfig, RunProblem, StopRules
-from app.runs.status import RunStatus
+from app.runs.status import STATUSES, RunStatus
+from app.runs.step import Step
 from app.runs.sweeps import SweepResult, basin_of, start_grid, sweep, sweep_values
+from app.runs.trace import EVERY_STEP, FINAL_STEP, RecordRule, Trace
 
 __all__ = [
+    "EVERY_STEP",
+    "FINAL_STEP",
+    "STATUSES",
     "ProblemError",
+    "RecordRule",
     "RunConfig",
+    "RunOutcome",
     "RunProblem",
     "RunStatus",
+    "Simulation",
     "Step",
     "StopRules",
     "SweepResult",
+    "Trace",
     "basin_of",
-    "simulate",
     "start_grid",
     "sweep",
     "sweep_values",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -86,7 +87,12 @@ class RunProblem:
         return np.array([run.start or default for run in self.runs], dtype=np.float64)
 
     def groups(self) -> list[OptimizerGroup]:
-        """Runs grouped by optimizer, hyper-parameters validated and broadcast per run."""
+        """Runs grouped by optimizer, hyper-parameters validated and broadcast per run (worked
+        out once: the route validates with it, then the loop runs with it)."""
+        return list(self._groups)
+
+    @cached_property
+    def _groups(self) -> tuple[OptimizerGroup, ...]:
         by_name: dict[str, list[int]] = {}
         for i, run in enumerate(self.runs):
             by_name.setdefault(run.optimizer, []).append(i)
@@ -98,7 +104,7 @@ class RunProblem:
             except ValueError as error:
                 raise _hyperparam_error(error, rows) from None
             groups.append(OptimizerGroup(OPTIMIZERS[name], np.array(rows), hp))
-        return groups
+        return tuple(groups)
 
 
 def _as_problem(error: ValueError, default_field: str) -> ProblemError:

@@ -16,6 +16,7 @@ import numpy as np
 from app.objectives import Objective
 from app.runs.loop import Simulation
 from app.runs.problem import ProblemError, RunConfig, RunProblem
+from app.runs.trace import FINAL_STEP
 
 # A run counts as having reached a minimum when it ends this close to it, relative to the view.
 BASIN_RADIUS = 0.05
@@ -88,7 +89,7 @@ def sweep(
             for v in values
         )
     problem = replace(base, runs=runs)
-    simulation = Simulation(problem, should_stop=should_stop, deadline=deadline)
+    simulation = Simulation(problem, record=FINAL_STEP, should_stop=should_stop, deadline=deadline)
     last = None
     for last in simulation:  # noqa: B007 (only the final step is kept)
         pass

@@ -11,14 +11,13 @@ import pytest
 from app.engine import batch_value_and_grad
 from app.objectives import make_objective
 from app.optim import OPTIMIZERS, broadcast_hyperparams
-from app.runs import RunConfig, RunProblem, RunStatus, StopRules, simulate
-from app.runs.loop import STATUSES
+from app.runs import STATUSES, RunConfig, RunProblem, RunStatus, Simulation, StopRules
 
 
 def run(spec, runs, steps, **options):
     """Build and fully iterate a problem; returns (simulation, list of Steps)."""
     objective = make_objective(spec if isinstance(spec, dict) else {"id": spec})
-    simulation = simulate(RunProblem(objective, tuple(runs), steps, **options))
+    simulation = Simulation(RunProblem(objective, tuple(runs), steps, **options))
     return simulation, list(simulation)
 
 
@@ -447,7 +446,7 @@ def test_steps_hold_fresh_arrays_that_are_never_changed_later():
 
     objective = make_objective({"id": "rosenbrock"})
     runs = (RunConfig("sgd", {"lr": 1.0}), RunConfig("adam", {"lr": 0.01}))
-    sim = simulate(RunProblem(objective, runs, 10), should_stop=stop_after_four)
+    sim = Simulation(RunProblem(objective, runs, 10), should_stop=stop_after_four)
     kept, copies = [], []
     for step in sim:
         kept.append(step)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from app.objectives import make_objective
-from app.runs import RunConfig, RunProblem, RunStatus, StopRules, loop, simulate
-from app.runs.loop import STATUSES, _healthy
+from app.runs import STATUSES, RunConfig, RunProblem, RunStatus, Simulation, StopRules, loop
+from app.runs.ledger import batch_is_healthy
 from app.runs.status import DIVERGENCE_LIMIT
 
 FINAL = {RunStatus.CONVERGED, RunStatus.MAX_STEPS, RunStatus.DIVERGED, RunStatus.STOPPED}
@@ -22,7 +22,7 @@ def problem(spec, runs, steps, **options):
 
 
 def run(spec, runs, steps, **options):
-    simulation = simulate(problem(spec, runs, steps, **options))
+    simulation = Simulation(problem(spec, runs, steps, **options))
     return simulation, list(simulation)
 
 
@@ -156,7 +156,7 @@ HEALTH_CASES = {
 def test_the_batch_health_test_agrees_with_the_rows(case):
     loss, params, grads = HEALTH_CASES[case]
     with np.errstate(all="ignore"):  # as the loop runs it
-        assert _healthy(loss, params, grads) == rows_are_healthy(loss, params, grads)
+        assert batch_is_healthy(loss, params, grads) == rows_are_healthy(loss, params, grads)
 
 
 @pytest.mark.parametrize(
@@ -170,7 +170,7 @@ def test_the_batch_health_test_agrees_with_the_rows(case):
 )
 def test_a_sum_of_squares_past_the_bound_is_only_a_false_alarm(arrays):
     with np.errstate(all="ignore"):
-        assert rows_are_healthy(*arrays) and not _healthy(*arrays)
+        assert rows_are_healthy(*arrays) and not batch_is_healthy(*arrays)
 
 
 def test_false_alarms_end_no_run():
@@ -197,7 +197,7 @@ def test_numpy_warnings_stay_inside_the_loop(monkeypatch, caller, in_context):
     with warnings.catch_warnings(), np.errstate(all=caller):
         warnings.simplefilter("error")
         expected = np.geterr()
-        sim = simulate(problem({"expression": "log(x) + x*x"}, runs, 5))
+        sim = Simulation(problem({"expression": "log(x) + x*x"}, runs, 5))
         for _ in sim:
             assert np.geterr() == expected
         assert np.geterr() == expected
@@ -224,7 +224,7 @@ def test_cancel_stops_the_running_runs_and_keeps_finished_ones():
         RunConfig("sgd", {"lr": 1e-3}),  # would run all 500
         RunConfig("adam", {"lr": 1e-3}),
     ]
-    sim = simulate(
+    sim = Simulation(
         problem("u-curve", runs, 500, stop=StopRules(1e-3)), should_stop=counter_stop(25)
     )
     steps = list(sim)
@@ -240,7 +240,7 @@ def test_cancel_stops_the_running_runs_and_keeps_finished_ones():
 
 def test_a_deadline_in_the_past_stops_every_run_at_step_zero():
     runs = [RunConfig("sgd", {"lr": 0.1}), RunConfig("adam", {"lr": 0.1})]
-    sim = simulate(problem("u-curve", runs, 100), deadline=time.monotonic() - 1.0)
+    sim = Simulation(problem("u-curve", runs, 100), deadline=time.monotonic() - 1.0)
     steps = list(sim)
     assert len(steps) <= 1
     for outcome in sim.outcomes:
@@ -251,7 +251,7 @@ def test_a_deadline_in_the_past_stops_every_run_at_step_zero():
 
 def test_a_deadline_reached_mid_run_stops_it():
     runs = [RunConfig("sgd", {"lr": 1e-4})]
-    sim = simulate(problem("rosenbrock", runs, 10**7), deadline=time.monotonic() + 0.05)
+    sim = Simulation(problem("rosenbrock", runs, 10**7), deadline=time.monotonic() + 0.05)
     count = sum(1 for _ in sim)
     assert 0 < count < 10**7
     assert sim.outcomes[0].status is RunStatus.STOPPED
@@ -261,7 +261,7 @@ def test_a_deadline_reached_mid_run_stops_it():
 def test_a_future_deadline_and_a_false_cancel_change_nothing():
     runs = [RunConfig("adam", {"lr": 1e-2})]
     plain, plain_steps = run("rosenbrock", runs, 40)
-    sim = simulate(
+    sim = Simulation(
         problem("rosenbrock", runs, 40),
         should_stop=lambda: False,
         deadline=time.monotonic() + 3600.0,

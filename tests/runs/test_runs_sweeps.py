@@ -12,8 +12,8 @@ from app.runs import (
     ProblemError,
     RunConfig,
     RunProblem,
+    Simulation,
     basin_of,
-    simulate,
     start_grid,
     sweep,
     sweep_values,
@@ -87,7 +87,7 @@ def test_a_learning_rate_sweep_equals_separate_runs():
     result = sweep(base("rosenbrock", config, 100), {"lr": {"min": 1e-4, "max": 3e-3, "num": 5}})
     for i, lr in enumerate(values):
         solo = RunConfig("sgd", {"momentum": 0.5, "lr": float(lr)})
-        sim = simulate(base("rosenbrock", solo, 100))
+        sim = Simulation(base("rosenbrock", solo, 100))
         last = list(sim)[-1]
         np.testing.assert_allclose(result.final_params[i], last.params[0], rtol=1e-12)
         assert result.status[i] == sim.outcomes[0].status.value

@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
-import numpy as np
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.api.compute import admit, compute
-from app.api.encoding import StrictJSONResponse, json_response, jsonl_line, sse_event
+from app.api.encoding import StrictJSONResponse, dumps, jsonl_line, sse_event
 from app.api.errors import TooMuchWork
+from app.api.run_payloads import done_json, error_json, step_json, traces_json
 from app.api.schemas import RunsRequest
 from app.objectives import make_objective
-from app.runs import RunConfig, RunProblem
-from app.runs.loop import STATUSES, Simulation, Step
+from app.runs import EVERY_STEP, FINAL_STEP, RecordRule, RunConfig, RunProblem, Simulation
 
 router = APIRouter(tags=["compute"], default_response_class=StrictJSONResponse)
 
 # A stream sends what it has at least this often, so lines flow while long runs compute.
 STREAM_FLUSH_SECONDS = 0.05
 STREAM_FLUSH_STEPS = 500
+
+logger = logging.getLogger(__name__)
 
 
 def build_problem(body: RunsRequest, request: Request) -> RunProblem:
@@ -56,87 +58,13 @@ def build_problem(body: RunsRequest, request: Request) -> RunProblem:
     return problem
 
 
-def recorded(simulation: Simulation, record: Any) -> Iterator[Step]:
-    """The steps to report: all, every k-th plus each run's last, or only the final one."""
-    every = 1 if record == "all" else None if record == "final" else record.every
-    last = None
-    previous_status = None
-    for step in simulation:
-        last = step
-        ended = previous_status is not None and (step.status != previous_status).any()
-        previous_status = step.status
-        if every is not None and (step.index % every == 0 or ended):
-            yield step
-            last = None
-    if last is not None:
-        yield last
-
-
-def outcome_json(problem: RunProblem, simulation: Simulation, run: int) -> dict[str, Any]:
-    outcome = simulation.outcomes[run]
-    return {
-        "label": problem.runs[run].label,
-        "optimizer": {"name": problem.runs[run].optimizer, **problem.runs[run].hyperparams},
-        "status": outcome.status.value,
-        "steps_taken": outcome.steps_taken,
-        "message": outcome.message,
-        "diverged_at": outcome.diverged_at,
-        "converged_by": outcome.converged_by,
-        "clipped_steps": outcome.clipped_steps,
-    }
-
-
-def step_json(step: Step) -> dict[str, Any]:
-    return {
-        "type": "step",
-        "step": step.index,
-        "runs": [
-            {
-                "params": step.params[r],
-                "loss": step.loss[r],
-                "grad": step.grad[r],
-                "state": step.state_of(r),
-                "status": STATUSES[step.status[r]].value,
-                "lr": step.lr[r],
-                "clipped": bool(step.clipped[r]),
-            }
-            for r in range(len(step.params))
-        ],
-    }
-
-
-def traces_json(problem: RunProblem, simulation: Simulation, steps: list[Step]) -> dict[str, Any]:
-    """Per-run traces, each cut at the step where that run ended."""
-    index = np.array([s.index for s in steps])
-    params = np.stack([s.params for s in steps], axis=1)  # (R, K, d)
-    loss = np.stack([s.loss for s in steps], axis=1)
-    grad = np.stack([s.grad for s in steps], axis=1)
-    runs = []
-    for r in range(len(problem.runs)):
-        ended_at = simulation.outcomes[r].steps_taken
-        keep = index <= ended_at
-        run_index = index[keep]
-        if not keep.any():
-            # Recorded only after this run ended (record "final"): its row has stayed frozen
-            # since, so the last recorded step holds its ending, which happened at ended_at.
-            keep[-1] = True
-            run_index = np.array([ended_at])
-        state_rows = [s.state_of(r) for s, kept in zip(steps, keep, strict=True) if kept]
-        state = {name: np.stack([row[name] for row in state_rows]) for name in state_rows[0]}
-        runs.append(
-            {
-                **outcome_json(problem, simulation, r),
-                "trace": {
-                    "step": run_index,
-                    "params": params[r][keep],
-                    "loss": loss[r][keep],
-                    "grad": grad[r][keep],
-                    "state": state,
-                },
-                "final_state": {name: values[-1] for name, values in state.items()},
-            }
-        )
-    return {"runs": runs}
+def record_rule(record: Any) -> RecordRule:
+    """The request's "all", "final" or {"every": k} as the loop's rule."""
+    if record == "all":
+        return EVERY_STEP
+    if record == "final":
+        return FINAL_STEP
+    return RecordRule(record.every)
 
 
 def _wants(request: Request) -> str:
@@ -168,50 +96,64 @@ def _wants(request: Request) -> str:
 )
 async def runs(body: RunsRequest, request: Request) -> Response:
     problem = build_problem(body, request)
+    rule = record_rule(body.record)
     deadline = time.monotonic() + request.app.state.settings.request_deadline_seconds
     kind = _wants(request)
     if kind == "json":
 
-        def work(should_stop: Any) -> dict[str, Any]:
-            simulation = Simulation(problem, should_stop=should_stop, deadline=deadline)
-            return traces_json(problem, simulation, list(recorded(simulation, body.record)))
+        def work(should_stop: Any) -> bytes:
+            simulation = Simulation(
+                problem, record=rule, should_stop=should_stop, deadline=deadline
+            )
+            trace = simulation.run()
+            return dumps(traces_json(problem, simulation, trace))  # encoded off the event loop
 
-        return json_response(await compute(request, work))
-    return _stream(problem, body.record, deadline, request, kind)
+        return Response(await compute(request, work), media_type="application/json")
+    return _stream(problem, rule, deadline, request, kind)
 
 
-def _stream(problem: RunProblem, record: Any, deadline: float, request: Request, kind: str):
-    slots = admit(request)
+def _stream(problem: RunProblem, rule: RecordRule, deadline: float, request: Request, kind: str):
     cancelled = threading.Event()
-    simulation = Simulation(problem, should_stop=cancelled.is_set, deadline=deadline)
-    steps = recorded(simulation, record)
+    simulation = Simulation(problem, record=rule, should_stop=cancelled.is_set, deadline=deadline)
+    steps = iter(simulation)
     encode = jsonl_line if kind == "jsonl" else lambda p: sse_event(p["type"], p)
+    slots = admit(request)
 
-    def next_chunk(first: bool) -> bytes | None:
-        """Encode steps for up to STREAM_FLUSH_SECONDS (the very first step alone)."""
+    def next_chunk(first: bool) -> tuple[bytes | None, bool]:
+        """Lines for up to STREAM_FLUSH_SECONDS (the very first step alone), and whether the
+        stream ends with them: a failure ends it with an error line after the lines made."""
         started, chunk = time.monotonic(), []
-        for step in steps:
-            chunk.append(encode(step_json(step)))
-            if first or len(chunk) >= STREAM_FLUSH_STEPS:
-                break
-            if time.monotonic() - started > STREAM_FLUSH_SECONDS:
-                break
-        return b"".join(chunk) if chunk else None
+        try:
+            for step in steps:
+                chunk.append(encode(step_json(step)))
+                if first or len(chunk) >= STREAM_FLUSH_STEPS:
+                    break
+                if time.monotonic() - started > STREAM_FLUSH_SECONDS:
+                    break
+        except Exception as error:
+            logger.exception("a /runs stream failed")
+            chunk.append(encode(error_json(error)))
+            return b"".join(chunk), True
+        return (b"".join(chunk) if chunk else None), False
 
     async def lines() -> AsyncIterator[bytes]:
         try:
             first = True
-            while (chunk := await run_in_threadpool(next_chunk, first)) is not None:
+            while True:
+                chunk, failed = await run_in_threadpool(next_chunk, first)
+                if chunk is None:
+                    break
                 yield chunk
+                if failed:
+                    return
                 first = False
                 if await request.is_disconnected():
                     cancelled.set()
                     return
-            done = {
-                "type": "done",
-                "runs": [outcome_json(problem, simulation, r) for r in range(len(problem.runs))],
-            }
-            yield encode(done)
+            yield encode(done_json(problem, simulation))
+        except Exception as error:  # the stream ends with a line that says why, never cut
+            logger.exception("a /runs stream failed")
+            yield encode(error_json(error))
         finally:
             cancelled.set()
             slots.release()
