@@ -24,7 +24,7 @@ import numpy as np
 from app.main import create_app
 from app.objectives import make_objective
 from app.objectives.fits import fit_report
-from app.runs import RunConfig, RunProblem, simulate
+from app.runs import RunConfig, RunProblem, Simulation
 from app.settings import SETTINGS
 from app.tuning import lr_grid
 from benchmarks._timing import row, side_by_side
@@ -52,7 +52,7 @@ def settings_of(optimizer: dict) -> dict:
 
 def final_of(problem: RunProblem) -> np.ndarray:
     last = None
-    for last in simulate(problem):  # noqa: B007
+    for last in Simulation(problem):  # noqa: B007
         pass
     return last.params
 

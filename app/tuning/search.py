@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.runs import RunProblem, simulate
+from app.runs import EVERY_STEP, FINAL_STEP, RunProblem, Simulation
 
 # Tuning: final losses this close (relative) are a tie, settled by fewer steps, then smaller lr.
 TIE_RELATIVE = 1e-12
@@ -43,7 +43,8 @@ def run_to_end(
     centre, half = box.mean(axis=1), (box[:, 1] - box[:, 0]) / 2.0
     reach = 1.0 + 2.0 * STRAY_MARGIN  # in half-widths from the centre
     strayed = np.zeros(len(problem.runs), dtype=bool)
-    simulation = simulate(problem, should_stop=should_stop, deadline=deadline)
+    record = EVERY_STEP if watch_view else FINAL_STEP  # only the end matters unless watching
+    simulation = Simulation(problem, record=record, should_stop=should_stop, deadline=deadline)
     last = None
     for last in simulation:
         if watch_view:

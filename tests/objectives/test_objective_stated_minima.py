@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from app.objectives import make_objective
-from app.runs import RunConfig, RunProblem, simulate
+from app.runs import RunConfig, RunProblem, Simulation
 
 LOSS_OPTIONS = [
     {"id": "linear-regression", "loss": "mse"},
@@ -37,7 +37,7 @@ def lowest_loss_of_long_runs(spec: dict) -> float:
         steps=4000,
         schedule={"name": "exponential", "gamma": 0.998},
     )
-    return min(float(np.nanmin(step.loss)) for step in simulate(problem))
+    return min(float(np.nanmin(step.loss)) for step in Simulation(problem))
 
 
 @pytest.mark.parametrize("spec", LOSS_OPTIONS, ids=lambda s: "-".join(map(str, s.values())))

@@ -10,7 +10,7 @@ import pytest
 import app.tuning.suggested as suggested
 from app.objectives import list_objectives, make_objective
 from app.optim import OPTIMIZERS
-from app.runs import RunConfig, RunProblem, simulate
+from app.runs import RunConfig, RunProblem, Simulation
 from app.tuning import SUGGESTION_RATES, SUGGESTION_STEPS, cached_suggestions, suggest
 from app.tuning.suggested import TABLE_PATH, build_table, tabled_objectives
 
@@ -41,7 +41,7 @@ def test_rosenbrock_suggestions_reach_the_valley_without_diverging():
         RunConfig("sgd", {"lr": lrs["sgd"], "momentum": 0.9}),
         RunConfig("adam", {"lr": lrs["adam"]}),
     )
-    simulation = simulate(RunProblem(objective=objective, runs=runs, steps=SUGGESTION_STEPS))
+    simulation = Simulation(RunProblem(objective=objective, runs=runs, steps=SUGGESTION_STEPS))
     final = list(simulation)[-1]
     for r in range(len(runs)):
         x, y = final.params[r]
