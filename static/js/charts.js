@@ -41,7 +41,11 @@ export class Charts {
         pxAlign: false,
         cursor: { drag: { x: false, y: false }, points: { size: 6 } },
         legend: { live: true },
-        scales: { x: { time: false }, y: { auto: true } },
+        scales: {
+          x: { time: false, range: (u, min, max) => (min === max ? [min, min + 1] : [min, max]) },
+          // An empty chart still gets a y range, so its axis is laid out before the data come.
+          y: { auto: true, range: (u, min, max) => (min === null || max === null ? [0, 1] : uPlot.rangeNum(min, max, 0.1, true)) },
+        },
         axes: [
           { ...AXIS, label: "step", labelSize: 20, size: 36, values: (u, t) => t.map((v) => (v === null ? "" : formatNumber(v, 3))) },
           log
@@ -76,7 +80,9 @@ export class Charts {
   }
 
   data(field) {
-    if (!this.traces) return [[], ...this.labels.map(() => [])];
+    // One empty step rather than none: uPlot then lays out its axes at once, so the plot area
+    // does not jump when the first data arrive.
+    if (!this.traces) return [[0], ...this.labels.map(() => [null])];
     return chartSeries(this.traces, this.upto, field, this.log);
   }
 

@@ -59,6 +59,7 @@ export class Controls {
     this.scrub.value = String(Math.max(0, cursor));
     this.scrub.disabled = length < 2;
     this.scrub.setAttribute("aria-valuetext", `step ${step ?? 0}`);
-    this.readout.textContent = `step ${step ?? 0} / ${total}${busy ? " (computing…)" : ""}`;
+    this.readout.textContent = `step ${step ?? 0} / ${total}`;
+    this.root.setAttribute("aria-busy", String(busy)); // a re-run on its way (the status says so)
   }
 }

@@ -46,7 +46,8 @@ export class DataPanel {
   // step they belong to; asks the server only when those changed (one request at a time, the
   // newest waiting), so it follows scrubbing, playing and dragging.
   follow(spec, points, step, labels) {
-    if (this.root.hidden || !points.length) return;
+    // Points of another objective's traces (still on screen for a moment) are not asked about.
+    if (this.root.hidden || !points.length || points.some((p) => p.length !== this.meta?.dim)) return;
     const key = JSON.stringify([spec, points]);
     if (key === this.key) return;
     this.key = key;

@@ -102,6 +102,8 @@ export class Playground {
     // Runs without a rate (the first view's race) get the server's suggestion for this objective.
     this.fillRates();
     this.applyObjective();
+    const first = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
+    this.frames.setRuns(first.runs.map((r) => r.label), this.state.runs); // legends before data
     bindInputs(this);
     mountViews($("views"), viewContext(this));
     document.body.dataset.phase = "ready";
@@ -137,6 +139,9 @@ export class Playground {
     for (const o of this.meta.options ?? []) s.options[o.name] = o.default;
     for (const run of s.runs) delete run.hp.lr; // every run gets a rate for this surface
     this.fillRates();
+    this.player.setTraces(null); // the old objective's paths do not belong on the new surface
+    this.surface.setTraces(null);
+    this.curve.setTraces(null);
     this.applyObjective();
     this.rerun({ from: "start", play: !this.reducedMotion });
   }

@@ -98,7 +98,7 @@ def test_moving_the_lr_slider_while_stopped_redraws_the_path_without_play(gdp):
     assert float(page.get_by_test_id("lr").first.input_value()) > 0.001
     # The status describes the new picture, not an old "Done".
     page.wait_for_selector(DONE)
-    assert "step 200" in page.get_by_test_id("status").inner_text()
+    assert re.search(r"\b200 steps\b", page.get_by_test_id("status").inner_text())
     gdp.assert_clean()
 
 
