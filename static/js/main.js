@@ -15,7 +15,7 @@ import { MAX_STEPS, checkOptions, checkRuns, decodeState, encodeState, objective
 import { SurfaceView } from "./surface.js";
 import { RunTable } from "./table.js";
 import { TraceSet } from "./trace.js";
-import { mountViews } from "./views/host.js";
+import { mountViews, tickViews } from "./views/host.js";
 
 const $ = (id) => document.getElementById(id);
 const GROUPS = [
@@ -484,6 +484,7 @@ function frame() {
     step: t?.steps[k] ?? 0,
     total: app.state.steps,
   });
+  tickViews();
   requestAnimationFrame(frame);
 }
 

@@ -6,7 +6,7 @@ import uPlot from "../../vendor/uplot/uPlot.esm.js";
 import { el } from "../dom.js";
 import { crossPath } from "../draw.js";
 import { decadeLabel, decadeSplits, formatNumber } from "../format.js";
-import { num, post } from "./common.js";
+import { field, num, post } from "./common.js";
 
 const AXIS = { stroke: "#c9d1d9", grid: { stroke: "rgba(255,255,255,0.08)" }, ticks: { stroke: "rgba(255,255,255,0.2)" } };
 export const MAX_RATES = 1000;
@@ -64,7 +64,7 @@ export function mount(body, ctx) {
     el("div", { class: "view-controls" }, [loF, hiF, countF, stepsF, tolF, el("div", { class: "field" }, [el("label", { for: "sweep-metric" }, "plot"), metric]), go]),
     status,
     plotBox,
-    el("div", { class: "view-controls" }, [el("label", { for: "sweep-pick-opt" }, "Run"), pickOpt, el("label", { for: "sweep-pick-lr" }, "at lr"), pickLr, pickGo]),
+    el("div", { class: "view-controls" }, [field("Run", pickOpt), field("at lr", pickLr), pickGo]),
     picked,
   );
 
