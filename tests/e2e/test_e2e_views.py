@@ -24,7 +24,7 @@ def post(base: str, path: str, body: dict) -> dict:
 def open_view(gdp, name: str, path: str = "/"):
     """Load the page, check the view's module is not fetched before its panel opens, open it."""
     page = gdp.goto(path)
-    module = f"/static/js/views/{name}.js"
+    module = f"/js/views/{name}.js"
     assert not any(module in u for u in gdp.urls), f"{module} loaded before its panel was opened"
     page.locator(f"[data-testid=view-{name}] > summary").click()
     page.wait_for_selector(f"[data-testid=view-{name}][data-loaded='1']", timeout=15_000)
@@ -490,7 +490,7 @@ def test_every_view_opens_at_phone_width_without_sideways_scroll(gdp_phone):
         "view-stochastic",
         "view-surface3d",
     ]
-    assert not any("/static/js/views/backprop.js" in u for u in gdp_phone.urls)
+    assert not any("/js/views/backprop.js" in u for u in gdp_phone.urls)
     for name in names:
         summary = page.locator(f"[data-testid={name}] > summary")
         summary.scroll_into_view_if_needed()

@@ -23,14 +23,14 @@ const FONT = "11px system-ui, sans-serif";
 const TITLE = "bold 12px system-ui, sans-serif";
 const COLOR = "#c9d1d9";
 
-// Draws the axes; returns what it drew ({x: [labels], y: [...], z: [...]}) for tests.
+// Draws the axes; returns what it drew (tick labels per axis, and the titles) for tests.
 export function drawAxes3d(c, P, grid, { W, H }) {
   const [[x0, x1], [y0, y1]] = grid.bounds;
   const wx = (v) => ((v - x0) / (x1 - x0)) * 2 - 1;
   const wy = (v) => ((v - y0) / (y1 - y0)) * 2 - 1;
   const clampX = (x) => Math.min(W - 4, Math.max(4, x));
   const clampY = (y) => Math.min(H - 4, Math.max(12, y));
-  const drawn = { x: [], y: [], z: [] };
+  const drawn = { x: [], y: [], z: [], titles: [] };
   c.save();
   c.strokeStyle = COLOR;
   c.fillStyle = COLOR;
@@ -39,7 +39,12 @@ export function drawAxes3d(c, P, grid, { W, H }) {
     c.font = font;
     c.textAlign = align;
     c.textBaseline = "middle";
+    c.lineWidth = 3;
+    c.strokeStyle = "#0d1117";
+    c.strokeText(s, clampX(sx), clampY(sy));
     c.fillText(s, clampX(sx), clampY(sy));
+    c.lineWidth = 1;
+    c.strokeStyle = COLOR;
   };
   const line = (a, b) => {
     c.beginPath();
@@ -61,6 +66,7 @@ export function drawAxes3d(c, P, grid, { W, H }) {
     }
     const mid = (lo + hi) / 2;
     text(grid.names[axis], at(mid, 1.3), "center", TITLE);
+    drawn.titles.push(grid.names[axis]);
   };
   ground(0);
   ground(1);
@@ -79,6 +85,7 @@ export function drawAxes3d(c, P, grid, { W, H }) {
   }
   const [tx, ty] = P(...out(1.04), 1);
   text("loss (log scale)", [tx, ty - 14], tx < W / 2 ? "left" : "center", TITLE);
+  drawn.titles.push("loss (log scale)");
   c.restore();
   return drawn;
 }

@@ -64,7 +64,7 @@ function bands(cols, w, colW, per, gap) {
     span(b).forEach((ids, i) => {
       const c = b * per + i;
       const left = ltr ? x : x - colW[c];
-      ids.forEach((id, r) => (pos[id] = { x: left + (colW[c] - w[id]) / 2, y: top + r * (BOX_H + ROW_GAP), w: w[id], col: c, band: b, ltr }));
+      ids.forEach((id, r) => (pos[id] = { x: left + (colW[c] - w[id]) / 2, y: top + r * (BOX_H + ROW_GAP), w: w[id], col: c, band: b, row: r, ltr }));
       x = ltr ? x + colW[c] + gap : x - colW[c] - gap;
     });
     const rows = Math.max(...span(b).map((ids) => ids.length));
@@ -97,7 +97,7 @@ function stack(cols, w, width) {
   lines.forEach(({ ids, c }, l) => {
     let x = (full - lineW[l]) / 2;
     for (const id of ids) {
-      pos[id] = { x, y: l * (BOX_H + BAND_GAP), w: w[id], col: c, band: l, ltr: true };
+      pos[id] = { x, y: l * (BOX_H + BAND_GAP), w: w[id], col: c, band: l, row: 0, ltr: true };
       x += w[id] + SIDE_GAP;
     }
   });
@@ -115,6 +115,18 @@ function route(nodes, pos, mode, labelWidth) {
       const lw = Math.ceil(labelWidth(n, k));
       const dup = n.inputs.indexOf(from) !== k; // x × x: the second edge bends away
       const across = mode === "stack" || a.band !== b.band;
+      if (across && b.row > 0) {
+        // Into a box with another above it: from the side its band's inputs come from, so the
+        // edge and its label stay clear of the box above.
+        const x0 = a.x + a.w / 2;
+        const y0 = a.y + BOX_H;
+        const dir = b.ltr ? 1 : -1;
+        const x1 = b.ltr ? b.x : b.x + b.w;
+        const y1 = b.y + BOX_H / 2 + (many > 1 ? (k - (many - 1) / 2) * 18 : 0);
+        const label = { x: dir > 0 ? x1 - 10 - lw : x1 + 10, y: y1 - 17, w: lw, h: 14, anchor: dir > 0 ? "end" : "start" };
+        edges.push({ from, to: n.id, k, curve: [x0, y0, x0, y1, x1 - dir * 40, y1, x1 - dir * 4, y1], label });
+        return;
+      }
       if (across) {
         // Out of the source's bottom, into the target's top (several inputs side by side).
         const x0 = a.x + a.w / 2 + (dup ? 10 : 0);

@@ -102,7 +102,7 @@ export function mount(body, ctx) {
   }
 
   function draw() {
-    const W = Math.min(760, Math.max(260, width || 500));
+    const W = Math.min(760, Math.max(260, width || body.clientWidth || 500)); // before the first resize report
     const H = Math.round(W * (W < 480 ? 0.9 : 0.7)); // narrow screens: room for the axes
     const c = fitCanvas(canvas, W, H);
     c.fillStyle = "#0d1117";
