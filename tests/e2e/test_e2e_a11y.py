@@ -72,6 +72,8 @@ def test_no_axe_violations_with_every_view_open(gdp_browser, live_server, viewpo
         page.goto(live_server + PAGE)
         page.wait_for_selector("body[data-phase=ready]", timeout=15_000)
         open_every_view(page)
+        # Every control is in the page as a control, never stringified into the text.
+        assert "[object " not in page.locator("#views").inner_text()
         violations = axe_violations(page)
         assert not violations, f"axe-core at {width}px:\n{readable(violations)}"
         assert not errors, errors

@@ -246,6 +246,10 @@ def test_lr_sweep_marks_divergence_where_the_api_says(gdp):
     assert canvas_ink(page, "[data-testid=sweep-plot] canvas") > 500
     assert "against learning rate" in plot.locator(".uplot").get_attribute("aria-label")
 
+    # The picker below the plot is on the page, labelled.
+    for tid in ("sweep-pick-optimizer", "sweep-pick-lr", "sweep-pick-run"):
+        assert page.get_by_test_id(tid).is_visible(), tid
+    assert page.get_by_label("at lr").get_attribute("data-testid") == "sweep-pick-lr"
     # Clicking a point runs that learning rate on the surface; the run ends as the sweep said.
     over = plot.locator(".u-over")
     over.scroll_into_view_if_needed()

@@ -38,15 +38,15 @@ export function mount(body, ctx) {
     box.checked = chosen.has(o.name);
     checks.append(el("label", { class: "check", for: id }, [box, ` ${o.name}`]));
   }
-  const field = (label, attrs) => {
+  const numberField = (label, attrs) => {
     const input = el("input", { type: "number", step: "any", ...attrs });
     return [input, el("div", { class: "field" }, [el("label", { for: attrs.id }, label), input])];
   };
-  const [lo, loF] = field("lr from", { id: "sweep-min", "data-testid": "sweep-min", min: "0" });
-  const [hi, hiF] = field("lr to", { id: "sweep-max", "data-testid": "sweep-max", min: "0" });
-  const [count, countF] = field(`rates (≤ ${MAX_RATES})`, { id: "sweep-num", "data-testid": "sweep-num", min: "2", max: String(MAX_RATES), step: "1" });
-  const [steps, stepsF] = field("steps per run", { id: "sweep-steps", "data-testid": "sweep-steps", min: "1", step: "1" });
-  const [tol, tolF] = field("tolerance (loss <)", { id: "sweep-tol", "data-testid": "sweep-tol", min: "0" });
+  const [lo, loF] = numberField("lr from", { id: "sweep-min", "data-testid": "sweep-min", min: "0" });
+  const [hi, hiF] = numberField("lr to", { id: "sweep-max", "data-testid": "sweep-max", min: "0" });
+  const [count, countF] = numberField(`rates (≤ ${MAX_RATES})`, { id: "sweep-num", "data-testid": "sweep-num", min: "2", max: String(MAX_RATES), step: "1" });
+  const [steps, stepsF] = numberField("steps per run", { id: "sweep-steps", "data-testid": "sweep-steps", min: "1", step: "1" });
+  const [tol, tolF] = numberField("tolerance (loss <)", { id: "sweep-tol", "data-testid": "sweep-tol", min: "0" });
   const metric = el("select", { id: "sweep-metric", "data-testid": "sweep-metric" }, [
     el("option", { value: "loss" }, "final loss"),
     el("option", { value: "steps" }, "steps to reach the tolerance"),
