@@ -7,7 +7,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.responses import Response
 
 from app import __version__
@@ -28,6 +28,7 @@ CONTENT_SECURITY_POLICY = (
 # static files, fetched once per version and then cached, are compressed hard.
 API_GZIP_LEVEL = 1
 STATIC_GZIP_LEVEL = 9
+UNZIPPED = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/jsonl", "application/x-ndjson")
 
 
 def create_app(settings: Settings = SETTINGS) -> FastAPI:
@@ -92,9 +93,11 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
         allow_headers=["*"],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    # Outermost: JSON and JSON Lines are compressed, each streamed chunk flushed as it is sent
-    # (Z_SYNC_FLUSH), so a stream's first line arrives at once; text/event-stream is left as is.
-    app.add_middleware(GZipMiddleware, compresslevel=API_GZIP_LEVEL)
+    # Outermost: JSON is compressed; streams are not. Starlette would flush each streamed chunk
+    # (Z_SYNC_FLUSH), but with compression a client's disconnect often cancels the response
+    # between the run stream's chunks (while one is compressed in a worker thread), and the
+    # stream's generator, which frees its compute slot, is then closed only when collected.
+    app.add_middleware(GZipMiddleware, compresslevel=API_GZIP_LEVEL, exclude_content_types=UNZIPPED)
     return app
 
 
