@@ -6,8 +6,8 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.responses import Response
 
 from app import __version__
@@ -16,6 +16,7 @@ from app.api.errors import install_error_handlers
 from app.api.limits import BodySizeLimit, ComputeSlots
 from app.runtime import keep_freed_memory
 from app.settings import SETTINGS, STATIC_DIR, TEMPLATES_DIR, Settings
+from app.static_assets import REVALIDATE, StaticVersion, VersionedStaticFiles
 
 API_PREFIX = "/api/v1"
 CONTENT_SECURITY_POLICY = (
@@ -23,6 +24,11 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
+# API JSON is compressed fast (a 6 MB trace: level 1 is ~4x quicker than 9 for ~5% more bytes);
+# static files, fetched once per version and then cached, are compressed hard.
+API_GZIP_LEVEL = 1
+STATIC_GZIP_LEVEL = 9
+UNZIPPED = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/jsonl", "application/x-ndjson")
 
 
 def create_app(settings: Settings = SETTINGS) -> FastAPI:
@@ -48,27 +54,36 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
         return {"status": "ok", "version": __version__, "busy": slots.busy, "capacity": slots.limit}
 
     app.include_router(api_router(), prefix=API_PREFIX)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    static_version = StaticVersion(STATIC_DIR)
+    static_files = VersionedStaticFiles(directory=STATIC_DIR, version=static_version)
+    app.mount(
+        "/static",
+        GZipMiddleware(static_files, compresslevel=STATIC_GZIP_LEVEL),
+        name="static",
+    )
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page(request: Request) -> Response:
         config = {"api": API_PREFIX, "version": __version__}
-        response = templates.TemplateResponse(request, "index.html", {"config": config})
+        context = {"config": config, "static": static_version.prefix()}
+        response = templates.TemplateResponse(request, "index.html", context)
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        # The page names its assets by version: revalidate it, cache them for good.
+        response.headers["Cache-Control"] = REVALIDATE
         return response
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> Response:
         # Swagger UI from our own static files: the docs work with the network off.
-        response = get_swagger_ui_html(
+        static = static_version.prefix()
+        return get_swagger_ui_html(
             openapi_url=app.openapi_url,
             title=f"{app.title} — docs",
-            swagger_js_url="/static/vendor/swagger-ui-dist/swagger-ui-bundle.js",
-            swagger_css_url="/static/vendor/swagger-ui-dist/swagger-ui.css",
-            swagger_favicon_url="/static/favicon.svg",
+            swagger_js_url=f"{static}/vendor/swagger-ui-dist/swagger-ui-bundle.js",
+            swagger_css_url=f"{static}/vendor/swagger-ui-dist/swagger-ui.css",
+            swagger_favicon_url=f"{static}/favicon.svg",
         )
-        return response
 
     app.add_middleware(
         CORSMiddleware,
@@ -78,6 +93,11 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
         allow_headers=["*"],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Outermost: JSON is compressed; streams are not. Starlette would flush each streamed chunk
+    # (Z_SYNC_FLUSH), but with compression a client's disconnect often cancels the response
+    # between the run stream's chunks (while one is compressed in a worker thread), and the
+    # stream's generator, which frees its compute slot, is then closed only when collected.
+    app.add_middleware(GZipMiddleware, compresslevel=API_GZIP_LEVEL, exclude_content_types=UNZIPPED)
     return app
 
 

@@ -1,16 +1,20 @@
 // Copy the pinned third-party browser builds and their licenses from node_modules into
-// static/vendor/ (committed), so the page runs offline and under CSP script-src 'self'.
+// static/vendor/ (committed), so the page runs offline and under CSP script-src 'self'; and the
+// test-only axe-core build into tests/e2e/vendor/ (injected by the accessibility test, never served).
 // Usage: npm ci && npm run vendor
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { minify } from "terser";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "static", "vendor");
+const pkgJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const pinned = { ...pkgJson.dependencies, ...pkgJson.devDependencies };
 
 // d3-* ESM builds import each other by bare name (no import maps under CSP), so we ship their
-// UMD builds, loaded with classic <script> tags in dependency order; uPlot has a real ESM build.
-const FILES = {
+// UMD builds, loaded with classic <script> tags in dependency order; uPlot has a real ESM build,
+// but only unminified: we minify it here (same file name, so the page's imports stay as they are).
+const SERVED = {
   "d3-array": ["dist/d3-array.min.js"],
   "d3-contour": ["dist/d3-contour.min.js"],
   "d3-color": ["dist/d3-color.min.js"],
@@ -18,31 +22,50 @@ const FILES = {
   "d3-scale-chromatic": ["dist/d3-scale-chromatic.min.js"],
   uplot: ["dist/uPlot.esm.js", "dist/uPlot.min.css"],
   // The API docs page (/docs) loads Swagger UI from here, so it works offline too.
-  "swagger-ui-dist": [
-    "swagger-ui-bundle.js",
-    "swagger-ui-bundle.js.LICENSE.txt",
-    "swagger-ui.css",
-    "NOTICE",
-  ],
+  "swagger-ui-dist": ["swagger-ui-bundle.js", "swagger-ui-bundle.js.LICENSE.txt", "swagger-ui.css", "NOTICE"],
 };
+const MINIFY = new Set(["uplot/dist/uPlot.esm.js"]);
+const TEST_ONLY = { "axe-core": ["axe.min.js", "LICENSE-3RD-PARTY.txt"] };
 
-const pkgJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const manifest = {};
-rmSync(out, { recursive: true, force: true });
-for (const [name, files] of Object.entries(FILES)) {
+function installed(name) {
   const src = join(root, "node_modules", name);
   if (!existsSync(src)) throw new Error(`${name} is not installed: run \`npm ci\` first`);
   const meta = JSON.parse(readFileSync(join(src, "package.json"), "utf8"));
   // Refuse to vendor something other than what package.json pins.
-  if (meta.version !== pkgJson.dependencies[name]) {
-    throw new Error(`${name}: installed ${meta.version}, package.json pins ${pkgJson.dependencies[name]}`);
-  }
-  const dest = join(out, name);
-  mkdirSync(dest, { recursive: true });
-  for (const file of [...files, "LICENSE"]) {
-    copyFileSync(join(src, file), join(dest, file.split("/").pop()));
-  }
-  manifest[name] = { version: meta.version, license: meta.license, files: files.map((f) => f.split("/").pop()) };
+  if (meta.version !== pinned[name]) throw new Error(`${name}: installed ${meta.version}, package.json pins ${pinned[name]}`);
+  return { src, meta };
 }
-writeFileSync(join(out, "VERSIONS.json"), JSON.stringify(manifest, null, 2) + "\n");
-console.log(`vendored ${Object.keys(manifest).length} packages into static/vendor/`);
+
+// uPlot's banner (copyright, licence) is kept; the rest is compressed and mangled as a module.
+async function minified(path) {
+  const out = await minify(readFileSync(path, "utf8"), {
+    module: true,
+    compress: { passes: 2 },
+    mangle: true,
+    format: { comments: /Copyright|License|Licensed/i },
+  });
+  return out.code + "\n";
+}
+
+async function vendor(out, packages) {
+  const manifest = {};
+  rmSync(out, { recursive: true, force: true });
+  for (const [name, files] of Object.entries(packages)) {
+    const { src, meta } = installed(name);
+    const dest = join(out, name);
+    mkdirSync(dest, { recursive: true });
+    for (const file of [...files, "LICENSE"]) {
+      const target = join(dest, file.split("/").pop());
+      if (MINIFY.has(`${name}/${file}`)) writeFileSync(target, await minified(join(src, file)));
+      else copyFileSync(join(src, file), target);
+    }
+    manifest[name] = { version: meta.version, license: meta.license, files: files.map((f) => f.split("/").pop()) };
+    const shrunk = files.filter((f) => MINIFY.has(`${name}/${f}`)).map((f) => f.split("/").pop());
+    if (shrunk.length) manifest[name].minified = { files: shrunk, by: `terser ${pinned.terser}` };
+  }
+  writeFileSync(join(out, "VERSIONS.json"), JSON.stringify(manifest, null, 2) + "\n");
+  console.log(`vendored ${Object.keys(manifest).length} packages into ${out.slice(root.length + 1)}/`);
+}
+
+await vendor(join(root, "static", "vendor"), SERVED);
+await vendor(join(root, "tests", "e2e", "vendor"), TEST_ONLY);

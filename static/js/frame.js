@@ -3,7 +3,7 @@
 // a second while playing).
 import { objectiveSpec } from "./state.js";
 import { describeRace } from "./status.js";
-import * as views from "./views/host.js";
+import { tickViews } from "./views/host.js";
 
 const CHART_EVERY = 6; // frames between chart redraws while playing
 
@@ -70,7 +70,7 @@ export class FrameSink {
     if (playing && k >= 1 && !document.body.dataset.firstMotionMs) {
       document.body.dataset.firstMotionMs = String(Math.round(performance.now())); // read by the e2e test
     }
-    views.tickViews?.(); // the extra views draw from this same frame
+    tickViews(); // the extra views draw from this same frame
     p.saveURL(performance.now());
   }
 }

@@ -24,7 +24,7 @@ def post(base: str, path: str, body: dict) -> dict:
 def open_view(gdp, name: str, path: str = "/"):
     """Load the page, check the view's module is not fetched before its panel opens, open it."""
     page = gdp.goto(path)
-    module = f"/static/js/views/{name}.js"
+    module = f"/js/views/{name}.js"
     assert not any(module in u for u in gdp.urls), f"{module} loaded before its panel was opened"
     page.locator(f"[data-testid=view-{name}] > summary").click()
     page.wait_for_selector(f"[data-testid=view-{name}][data-loaded='1']", timeout=15_000)
@@ -246,6 +246,10 @@ def test_lr_sweep_marks_divergence_where_the_api_says(gdp):
     assert canvas_ink(page, "[data-testid=sweep-plot] canvas") > 500
     assert "against learning rate" in plot.locator(".uplot").get_attribute("aria-label")
 
+    # The picker below the plot is on the page, labelled.
+    for tid in ("sweep-pick-optimizer", "sweep-pick-lr", "sweep-pick-run"):
+        assert page.get_by_test_id(tid).is_visible(), tid
+    assert page.get_by_label("at lr").get_attribute("data-testid") == "sweep-pick-lr"
     # Clicking a point runs that learning rate on the surface; the run ends as the sweep said.
     over = plot.locator(".u-over")
     over.scroll_into_view_if_needed()
@@ -490,7 +494,7 @@ def test_every_view_opens_at_phone_width_without_sideways_scroll(gdp_phone):
         "view-stochastic",
         "view-surface3d",
     ]
-    assert not any("/static/js/views/backprop.js" in u for u in gdp_phone.urls)
+    assert not any("/js/views/backprop.js" in u for u in gdp_phone.urls)
     for name in names:
         summary = page.locator(f"[data-testid={name}] > summary")
         summary.scroll_into_view_if_needed()

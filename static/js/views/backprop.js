@@ -1,32 +1,23 @@
 // views/backprop.js — the loss's computation graph from POST /inspect as a left-to-right DAG:
 // every node with its op, forward value and gradient; "Step through backward" lights up one edge
 // at a time from the loss back to the weights, with the edge's local derivative and the
-// gradient it carries (local derivative × the gradient of the node it leaves).
+// gradient it carries (local derivative × the gradient of the node it leaves). The layout
+// (dag-layout.js) wraps the graph to fit the panel.
 import { el } from "../dom.js";
-import { currentPoint, flat, num, post, svg, vec } from "./common.js";
+import { currentPoint, field, flat, num, post, svg, vec } from "./common.js";
+import { BOX_H, layout } from "./dag-layout.js";
 
-const BOX = { w: 156, h: 64 };
-const COL = 204; // column pitch: box plus room for the edge labels
-const ROW = 84;
-const PAD = 16;
 const MAX_NODES = 160;
+const FONT = { op: "600 12px system-ui, sans-serif", text: "12px system-ui, sans-serif", edge: "11px system-ui, sans-serif" };
 
 export const EXAMPLE = { objective: { id: "two-weight-chain" }, point: [200, 1.4] };
 
-// Columns by longest path from the inputs, rows in creation order.
-export function layout(nodes) {
-  const depth = [];
-  for (const n of nodes) depth[n.id] = n.inputs.length ? 1 + Math.max(...n.inputs.map((i) => depth[i])) : 0;
-  const rows = [];
-  const pos = [];
-  for (const n of nodes) {
-    const c = depth[n.id];
-    rows[c] = (rows[c] ?? 0) + 1;
-    pos[n.id] = { x: PAD + c * COL, y: PAD + (rows[c] - 1) * ROW, col: c };
-  }
-  const cols = rows.length;
-  const height = PAD * 2 + Math.max(...rows) * ROW - (ROW - BOX.h);
-  return { pos, width: PAD * 2 + (cols - 1) * COL + BOX.w, height };
+// Text widths as the SVG will draw them (same fonts as views.css), for sizing boxes and gaps.
+let meter = null;
+function measure(s, font) {
+  meter ??= document.createElement("canvas").getContext("2d");
+  meter.font = font;
+  return meter.measureText(s).width;
 }
 
 // The backward pass as a list of edges: nodes from the loss back, each node's inputs in order.
@@ -70,11 +61,11 @@ export function mount(body, ctx) {
   const reset = el("button", { type: "button", "data-testid": "backprop-reset" }, "Reset");
   const all = el("button", { type: "button", "data-testid": "backprop-all" }, "Show all");
   const caption = el("p", { class: "view-caption", "data-testid": "backprop-caption", "aria-live": "polite" }, "");
-  const scroller = el("div", { class: "dag-scroll", tabindex: "0", "aria-label": "Computation graph (scrolls sideways)" });
+  const scroller = el("div", { class: "dag-scroll", tabindex: "0", role: "region", "aria-label": "Computation graph" });
   const summary = el("div", { class: "view-summary", "data-testid": "backprop-summary" });
   body.append(
-    el("p", { class: "hint" }, "Forward values flow left to right; gradients flow back right to left. Each edge is labelled with its local derivative ∂(node)/∂(input); stepping backward multiplies it by the gradient arriving from the right and adds the product into the input's gradient."),
-    el("div", { class: "view-controls" }, [el("label", { for: "backprop-source" }, "Graph of"), source, refresh]),
+    el("p", { class: "hint" }, "Forward values flow along the arrows, from the weights to the loss; gradients flow back against them. Each edge is labelled with its local derivative ∂(node)/∂(input); stepping backward multiplies it by the gradient arriving from the node the edge feeds and adds the product into the input's gradient."),
+    el("div", { class: "view-controls" }, [field("Graph of", source), refresh]),
     el("div", { class: "view-controls", role: "group", "aria-label": "Backward pass" }, [back, next, reset, all]),
     caption,
     scroller,
@@ -104,8 +95,11 @@ export function mount(body, ctx) {
     }
   }
 
-  function draw(res, paramNames, req) {
+  let last = null; // the /inspect answer drawn, to lay it out again when the panel resizes
+  let laidOutAt = 0;
+  function draw(res, paramNames, req, keepStep = false) {
     graph = res.graph;
+    last = { res, paramNames, req };
     if (graph.nodes.length > MAX_NODES) {
       scroller.replaceChildren();
       caption.textContent = `This loss has ${graph.nodes.length} operations; the graph view draws at most ${MAX_NODES}.`;
@@ -113,8 +107,15 @@ export function mount(body, ctx) {
     }
     steps = backwardSteps(graph);
     label = names(graph, paramNames);
-    const { pos, width, height } = layout(graph.nodes);
-    const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img", "data-testid": "backprop-graph", "aria-label": `Computation graph of the loss with ${graph.nodes.length} nodes` });
+    const edgeText = (n, k) => (n.local_grads?.[k] == null ? "" : `∂ ${text(n.local_grads[k])}`);
+    const nodeWidth = (n) => {
+      const grad = n.grad === null ? "constant: no gradient" : `grad so far ${text(n.grad)}`;
+      return 18 + Math.max(96, measure(label[n.id], FONT.op), measure(`value ${text(n.value)}`, FONT.text), measure(grad, FONT.text));
+    };
+    laidOutAt = scroller.clientWidth;
+    const plan = layout(graph.nodes, { width: laidOutAt || Infinity, nodeWidth, labelWidth: (n, k) => measure(edgeText(n, k), FONT.edge) });
+    const { pos, width, height, scale } = plan;
+    const root = svg("svg", { width: Math.round(width * scale), height: Math.round(height * scale), viewBox: `0 0 ${width} ${height}`, role: "img", "data-testid": "backprop-graph", "data-layout": plan.mode, "data-scale": scale.toFixed(3), "aria-label": `Computation graph of the loss with ${graph.nodes.length} nodes` });
     root.append(svg("title", {}, "Computation graph: forward values left to right, gradients right to left"));
     const defs = svg("defs");
     defs.append(arrowHead("bp-arrow", "#6e7681"), arrowHead("bp-arrow-lit", "#f2cc60"));
@@ -122,35 +123,22 @@ export function mount(body, ctx) {
     const edgeLayer = svg("g");
     const nodeLayer = svg("g");
     root.append(edgeLayer, nodeLayer);
-    const edges = [];
-    for (const n of graph.nodes) {
-      n.inputs.forEach((from, k) => {
-        const a = pos[from];
-        const b = pos[n.id];
-        const dup = n.inputs.indexOf(from) !== k ? 1 : 0; // x × x: the second edge bends away
-        const x0 = a.x + BOX.w;
-        const y0 = a.y + BOX.h / 2 + (dup ? 8 : n.inputs.length > 1 && n.inputs[0] === n.inputs[1] ? -8 : 0);
-        const x1 = b.x;
-        const y1 = b.y + BOX.h / 2 + (n.inputs.length > 1 ? (k - (n.inputs.length - 1) / 2) * 18 : 0);
-        const mx = (x0 + x1) / 2;
-        const bend = dup ? 26 : 0;
-        const path = svg("path", { d: `M${x0},${y0} C${mx},${y0 + bend} ${mx},${y1 + bend} ${x1 - 4},${y1}`, class: "bp-edge", "marker-end": "url(#bp-arrow)" });
-        const local = n.local_grads?.[k];
-        const below = n.inputs.length > 1 && k === n.inputs.length - 1;
-        const lx = x1 - 12;
-        const ly = below ? y1 + 14 : y1 - 6;
-        const tag = svg("text", { x: lx, y: ly, class: "bp-edge-label", "text-anchor": "end" }, local == null ? "" : `∂ ${text(local)}`);
-        const g = svg("g", { "data-from": from, "data-to": n.id, "data-k": k, "data-local": JSON.stringify(flat(local)), "data-edge-grad": JSON.stringify(flat(n.edge_grads?.[k])) });
-        g.append(path, tag);
-        edgeLayer.append(g);
-        edges.push({ g, path, from, to: n.id, k });
-      });
-    }
+    const edges = plan.edges.map((e) => {
+      const [x0, y0, c1x, c1y, c2x, c2y, x1, y1] = e.curve;
+      const path = svg("path", { d: `M${x0},${y0} C${c1x},${c1y} ${c2x},${c2y} ${x1},${y1}`, class: "bp-edge", "marker-end": "url(#bp-arrow)" });
+      const n = graph.nodes[e.to];
+      const b = e.label;
+      const tag = svg("text", { x: b.anchor === "end" ? b.x + b.w : b.x, y: b.y + 11, class: "bp-edge-label", "text-anchor": b.anchor }, edgeText(n, e.k));
+      const g = svg("g", { "data-from": e.from, "data-to": e.to, "data-k": e.k, "data-local": JSON.stringify(flat(n.local_grads?.[e.k])), "data-edge-grad": JSON.stringify(flat(n.edge_grads?.[e.k])) });
+      g.append(path, tag);
+      edgeLayer.append(g);
+      return { g, path, from: e.from, to: e.to, k: e.k };
+    });
     const nodes = graph.nodes.map((n) => {
       const p = pos[n.id];
       const g = svg("g", { class: "bp-node", transform: `translate(${p.x},${p.y})`, "data-node": n.id, "data-name": label[n.id], "data-value": JSON.stringify(flat(n.value)), "data-grad": JSON.stringify(flat(n.grad)) });
       g.append(
-        svg("rect", { width: BOX.w, height: BOX.h, rx: 7 }),
+        svg("rect", { width: p.w, height: BOX_H, rx: 7 }),
         svg("text", { x: 8, y: 18, class: "bp-op" }, label[n.id]),
         svg("text", { x: 8, y: 37, class: "bp-value" }, `value ${text(n.value)}`),
       );
@@ -161,8 +149,11 @@ export function mount(body, ctx) {
     });
     els = { root, edges, nodes };
     scroller.replaceChildren(root);
+    // Too big to fit even scaled down: it scrolls, starting with the loss in view.
+    const out = pos[graph.output];
+    if (out) scroller.scrollLeft = Math.max(0, (out.x + out.w) * scale - scroller.clientWidth + 8);
     summarize(res, paramNames, req);
-    at = 0;
+    if (!keepStep) at = 0;
     paint();
     body.dataset.ready = "1";
   }
@@ -226,7 +217,7 @@ export function mount(body, ctx) {
       g.classList.toggle("reached", Boolean(v));
       g.classList.toggle("complete", Boolean(complete));
       g.dataset.shownGrad = v ? JSON.stringify(v) : "";
-      grad.textContent = n.grad === null ? "constant: no gradient" : v ? `grad ${complete ? "" : "so far "}${vec(v)}` : "grad ?";
+      grad.textContent = n.grad === null ? "constant: no gradient" : v ? `grad ${complete ? "" : "so far "}${text(v)}` : "grad ?";
     }
     els.root.dataset.step = String(at);
     els.root.dataset.steps = String(steps.length);
@@ -239,7 +230,7 @@ export function mount(body, ctx) {
       const local = to.local_grads[current.k];
       const edge = to.edge_grads[current.k];
       const [f, t] = [short(current.from), short(current.to)];
-      caption.textContent = `Step ${at} of ${steps.length}: ∂L/∂[${f}] += ∂[${t}]/∂[${f}] × ∂L/∂[${t}] = ${text(local)} × ${text(to.grad)} = ${text(edge)}; ∂L/∂[${f}] so far ${vec(acc.get(current.from))}.`;
+      caption.textContent = `Step ${at} of ${steps.length}: ∂L/∂[${f}] += ∂[${t}]/∂[${f}] × ∂L/∂[${t}] = ${text(local)} × ${text(to.grad)} = ${text(edge)}; ∂L/∂[${f}] so far ${text(acc.get(current.from))}.`;
     }
     if (at >= steps.length && steps.length) {
       const same = els.nodes.every(({ n }) => {
@@ -269,6 +260,9 @@ export function mount(body, ctx) {
   });
   source.addEventListener("change", load);
   refresh.addEventListener("click", load);
+  new ResizeObserver(() => {
+    if (last && scroller.clientWidth && Math.abs(scroller.clientWidth - laidOutAt) > 2) draw(last.res, last.paramNames, last.req, true);
+  }).observe(scroller);
   return { show: () => (graph && source.value === "example" ? null : load()) };
 }
 

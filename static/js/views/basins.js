@@ -3,7 +3,7 @@
 // reach). Two optimizers side by side show how the same surface is carved up differently.
 import { axes, axisMap, fitCanvas, star } from "../draw.js";
 import { el } from "../dom.js";
-import { num, post } from "./common.js";
+import { field, num, post } from "./common.js";
 
 export const BASIN_COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45"];
 const NONE = "#3a3f47";
@@ -36,7 +36,7 @@ export function mount(body, ctx) {
     const caption = el("figcaption", { "aria-live": "polite" });
     const legend = el("ul", { class: "view-legend", "data-testid": "basin-legend" });
     const figure = el("figure", { class: "view-figure", "data-testid": "basin-figure" }, [
-      el("div", { class: "view-controls" }, [el("label", { for: opt.id }, `Map ${i + 1}: optimizer`), opt, el("label", { for: lr.id }, "lr"), lr]),
+      el("div", { class: "view-controls" }, [field(`Map ${i + 1}: optimizer`, opt), field("lr", lr)]),
       canvas,
       caption,
       legend,
@@ -47,7 +47,7 @@ export function mount(body, ctx) {
   const status = el("p", { class: "view-caption", "aria-live": "polite", "data-testid": "basin-status" });
   body.append(
     el("p", { class: "hint" }, "Every point of the grid is a start: the run from it is coloured by the minimum (★) it ends at, grey if it reaches none within the steps. Boundaries between colours are where a tiny change of start sends the descent to another minimum."),
-    el("div", { class: "view-controls" }, [el("label", { for: "basin-objective" }, "Objective"), objective, el("label", { for: "basin-res" }, "grid"), res, el("label", { for: "basin-steps" }, "steps"), steps, go]),
+    el("div", { class: "view-controls" }, [field("Objective", objective), field("grid", res), field("steps", steps), go]),
     status,
     el("div", { class: "view-grid" }, sides.map((s) => s.figure)),
   );

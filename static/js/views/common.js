@@ -70,6 +70,15 @@ export const num = (v, digits = 4) => formatNumber(v, digits).replace(/^-/, "−
 
 export const vec = (a, digits = 4) => (a.length === 1 ? num(a[0], digits) : `(${Array.from(a, (v) => num(v, digits)).join(", ")})`);
 
+// A cheap key for "the trace changed": which TraceSet (a new one per run) and how long it is.
+const traceIds = new WeakMap();
+let nextTraceId = 1;
+export function traceKey(t) {
+  if (!t) return "none";
+  if (!traceIds.has(t)) traceIds.set(t, nextTraceId++);
+  return `${traceIds.get(t)}:${t.length}`;
+}
+
 // The point a run is at under the playhead (run `i`, default the first), else the start point.
 export function currentPoint(ctx, i = 0) {
   const t = ctx.traces();
@@ -79,6 +88,17 @@ export function currentPoint(ctx, i = 0) {
     if (p && p.every(Number.isFinite)) return p;
   }
   return ctx.start().slice();
+}
+
+// A label and its control(s) kept together when the controls wrap (phones).
+export function field(label, control, ...more) {
+  const wrap = document.createElement("span");
+  wrap.className = "view-field";
+  const tag = document.createElement("label");
+  tag.htmlFor = control.id;
+  tag.textContent = label;
+  wrap.append(tag, control, ...more);
+  return wrap;
 }
 
 const SVG = "http://www.w3.org/2000/svg";

@@ -6,10 +6,12 @@
 import { arrow } from "../draw.js";
 import { el } from "../dom.js";
 import { currentPoint, num, post, vec } from "./common.js";
+import { placeLabels } from "./labels.js";
 import { addLayer, removeLayer } from "./overlay.js";
 
 const AXIS_PX = 90; // half-length of the largest |λ| axis
 const MIN_PX = 10;
+const LABEL_FONT = "bold 12px system-ui, sans-serif";
 
 // The learning rate above which a run's steps grow along the top eigenvector (for a quadratic):
 // plain GD 2/λ; heavy-ball momentum β (no dampening) 2(1 + β)/λ. None for adaptive optimizers.
@@ -39,31 +41,30 @@ export function mount(body, ctx) {
   let info = null; // last /inspect answer with the request it answers
   let wanted = "";
   let busy = false;
-  let shown = false;
 
   const want = () => JSON.stringify({ objective: ctx.objectiveSpec(), point: currentPoint(ctx) });
 
-  let loop = 0;
-  async function refresh(id) {
-    if (!shown || id !== loop) return;
+  // One frame of the page's player: ask for the Hessian when the point moved (one request at a
+  // time; the newest point is asked next), and keep the learning-rate notes up to date.
+  function frame() {
     const key = want();
-    if (key !== wanted && !busy) {
-      wanted = key;
-      busy = true;
-      try {
-        const res = await post(ctx, "/inspect", JSON.parse(key));
-        info = { ...res, key };
-        render();
-      } catch (e) {
-        readout.textContent = `Could not compute the Hessian: ${e.message}`;
-        body.dataset.ready = "0";
-      } finally {
-        busy = false;
-      }
-    }
-    if (!shown || id !== loop) return;
+    if (key !== wanted && !busy) inspect(key);
     annotateRuns();
-    requestAnimationFrame(() => refresh(id));
+  }
+
+  async function inspect(key) {
+    wanted = key;
+    busy = true;
+    try {
+      const res = await post(ctx, "/inspect", JSON.parse(key));
+      info = { ...res, key };
+      render();
+    } catch (e) {
+      readout.textContent = `Could not compute the Hessian: ${e.message}`;
+      body.dataset.ready = "0";
+    } finally {
+      busy = false;
+    }
   }
 
   const lambdaMax = () => (info?.eigenvalues ? Math.max(...info.eigenvalues) : null);
@@ -97,10 +98,15 @@ export function mount(body, ctx) {
   }
 
   // Beside each run's learning rate (in the run editor) and in this panel: lr against the limit.
+  // Rebuilt only when λmax, the runs or the run editor's items change (checked every frame).
+  let noted = { key: "", items: [] };
   function annotateRuns() {
     const lmax = lambdaMax();
     const runs = ctx.state().runs;
-    const lis = document.querySelectorAll("#runs > li");
+    const lis = [...document.querySelectorAll("#runs > li")];
+    const key = JSON.stringify([lmax, runs.map((r) => [r.optimizer, r.hp?.lr, r.hp?.momentum, r.hp?.nesterov, r.hp?.dampening])]);
+    if (key === noted.key && lis.length === noted.items.length && lis.every((li, i) => li === noted.items[i])) return;
+    noted = { key, items: lis };
     const rows = [];
     let over = 0;
     runs.forEach((run, i) => {
@@ -127,12 +133,8 @@ export function mount(body, ctx) {
         badge.dataset.over = bad ? "1" : "0";
       }
     });
-    const key = JSON.stringify([lmax, runs.map((r) => [r.optimizer, r.hp?.lr, r.hp?.momentum])]);
-    if (runsBox.dataset.key !== key) {
-      runsBox.dataset.key = key;
-      runsBox.dataset.over = String(over);
-      runsBox.replaceChildren(el("ul", { class: "view-legend", style: "flex-direction:column" }, rows));
-    }
+    runsBox.dataset.over = String(over);
+    runsBox.replaceChildren(el("ul", { class: "view-legend", style: "flex-direction:column" }, rows));
   }
 
   function clearBadges() {
@@ -141,11 +143,13 @@ export function mount(body, ctx) {
 
   const layer = {
     key: () => info?.key ?? "",
-    draw(c, { xs, ys }) {
+    draw(c, { xs, ys, r }) {
       if (!info?.eigenvalues || info.point.length !== 2) return;
       const [px, py] = [xs(info.point[0]), ys(info.point[1])];
-      const big = Math.max(...info.eigenvalues.map(Math.abs)) || 1;
-      info.eigenvalues.forEach((l, i) => {
+      const lam = info.eigenvalues;
+      const top = Math.max(...lam);
+      const big = Math.max(...lam.map(Math.abs)) || 1;
+      const arrows = lam.map((l, i) => {
         const v = info.eigenvectors[i];
         // Direction on screen (the axes may be scaled differently), length ∝ |λ|.
         const dx = v[0] * xs.scale;
@@ -153,38 +157,44 @@ export function mount(body, ctx) {
         const n = Math.hypot(dx, dy) || 1;
         const L = Math.max(MIN_PX, (AXIS_PX * Math.abs(l)) / big);
         const [ux, uy] = [(dx / n) * L, (dy / n) * L];
-        const color = l < 0 ? "#ff7b72" : l === Math.max(...info.eigenvalues) ? "#ffffff" : "#58a6ff";
-        const style = { color, width: 2.4, dash: l < 0 ? [6, 4] : null, head: 8 };
+        const color = l < 0 ? "#ff7b72" : l === top ? "#ffffff" : "#58a6ff";
+        const text = `λ${i + 1} = ${num(l, 3)}${l === top && lam.length > 1 ? " (λmax)" : ""}`;
+        return { from: [px, py], tips: [[px + ux, py + uy], [px - ux, py - uy]], color, dash: l < 0 ? [6, 4] : null, text };
+      });
+      for (const a of arrows) {
         c.lineWidth = 5;
         c.strokeStyle = "rgba(0,0,0,0.55)";
         c.beginPath();
-        c.moveTo(px - ux, py - uy);
-        c.lineTo(px + ux, py + uy);
+        c.moveTo(...a.tips[1]);
+        c.lineTo(...a.tips[0]);
         c.stroke();
-        arrow(c, px, py, px + ux, py + uy, style);
-        arrow(c, px, py, px - ux, py - uy, style);
-        c.font = "bold 12px system-ui, sans-serif";
-        c.lineWidth = 3;
-        c.strokeStyle = "#111";
-        const tx = px + ux + (ux >= 0 ? 6 : -70);
-        const ty = py + uy + (uy >= 0 ? 14 : -6);
-        c.strokeText(`λ${i + 1} = ${num(l, 3)}`, tx, ty);
-        c.fillStyle = color;
-        c.fillText(`λ${i + 1} = ${num(l, 3)}`, tx, ty);
+        for (const tip of a.tips) arrow(c, px, py, tip[0], tip[1], { color: a.color, width: 2.4, dash: a.dash, head: 8 });
+      }
+      c.font = LABEL_FONT;
+      const sizes = arrows.map((a) => ({ w: Math.ceil(c.measureText(a.text).width) + 6, h: 16 }));
+      const boxes = placeLabels(arrows, sizes, r);
+      c.textBaseline = "middle";
+      arrows.forEach((a, i) => {
+        const b = boxes[i];
+        c.fillStyle = "rgba(13,17,23,0.78)";
+        c.fillRect(b.x, b.y, b.w, b.h);
+        c.fillStyle = a.color;
+        c.fillText(a.text, b.x + 3, b.y + b.h / 2 + 0.5);
       });
+      // Where each label went, for tests and tools: its box, its arrow, and the plot.
+      readout.dataset.labels = JSON.stringify(arrows.map((a, i) => ({ text: a.text, box: boxes[i], from: a.from, tips: a.tips })));
+      readout.dataset.plot = JSON.stringify(r);
     },
   };
 
   return {
     show() {
-      shown = true;
       wanted = "";
-      addLayer(ctx, "curvature", layer);
-      const id = ++loop;
-      requestAnimationFrame(() => refresh(id));
+      noted = { key: "", items: [] };
+      addLayer("curvature", layer);
     },
+    frame,
     hide() {
-      shown = false;
       removeLayer("curvature");
       clearBadges();
     },

@@ -1,7 +1,10 @@
 // views/host.js — the panels of the extra views (backpropagation, curvature, sweeps, basins,
 // optimizer state, stochastic descent, 3-D). Each view lives in its own module, fetched with
 // import() the first time its panel is opened, so the first view of the page stays small.
+// The views keep no animation loops: the page's player calls tickViews() once per frame, and
+// each shown view redraws only when what it shows has changed.
 import { el } from "../dom.js";
+import { frameOverlay } from "./overlay.js";
 
 export const VIEWS = [
   { id: "backprop", title: "Backpropagation, step by step", load: () => import("./backprop.js") },
@@ -13,8 +16,18 @@ export const VIEWS = [
   { id: "surface3d", title: "3-D surface", load: () => import("./surface3d.js") },
 ];
 
+const shown = new Set(); // the mounted views whose panels are open
+let context = null;
+
+// One frame of every open view (and of the views' layer on the surface); cheap when nothing changed.
+export function tickViews() {
+  for (const view of shown) view.frame?.();
+  if (context) frameOverlay(context);
+}
+
 export function mountViews(root, ctx) {
   if (!root) return;
+  context = ctx;
   document.head.append(el("link", { rel: "stylesheet", href: new URL("../../css/views.css", import.meta.url).href }));
   for (const v of VIEWS) {
     const body = el("div", { class: "view-body" });
@@ -23,14 +36,19 @@ export function mountViews(root, ctx) {
     let mounted = null;
     details.addEventListener("toggle", async () => {
       if (!details.open) {
-        (await mounted)?.hide?.();
+        const view = await mounted;
+        if (view) shown.delete(view);
+        view?.hide?.();
         return;
       }
       mounted ??= v.load().then((mod) => mod.mount(body, ctx));
       try {
         const view = await mounted;
         details.dataset.loaded = "1";
-        if (details.open) view?.show?.();
+        if (details.open && view) {
+          view.show?.();
+          shown.add(view);
+        }
       } catch (e) {
         mounted = null;
         ctx.say(`Could not open “${v.title}”: ${e?.message ?? e}`, "error");

@@ -4,7 +4,7 @@
 // exactly where the next point lands).
 import { arrow, dot } from "../draw.js";
 import { el } from "../dom.js";
-import { num, vec } from "./common.js";
+import { traceKey, vec } from "./common.js";
 import { addLayer, removeLayer } from "./overlay.js";
 
 const ADAM_LIKE = new Set(["adam"]);
@@ -47,7 +47,7 @@ export function describeRun(ctx, run, i, k) {
 }
 
 export function mount(body, ctx) {
-  const table = el("div", { class: "table-wrap", "data-testid": "state-table" });
+  const table = el("div", { class: "table-wrap", "data-testid": "state-table", tabindex: "0", role: "region", "aria-label": "Optimizer state of each run (scrolls sideways)" });
   body.append(
     el("p", { class: "hint" }, "At the playhead, for every run: what its optimizer remembers and the step it takes next. Scrub or step the playback to follow them."),
     el("ul", { class: "view-legend", "data-testid": "state-legend" }, [
@@ -58,20 +58,17 @@ export function mount(body, ctx) {
     table,
   );
   let key = "";
-  let shown = false;
-  let loop = 0;
   let rows = [];
 
-  function tick(id) {
-    if (!shown || id !== loop) return;
+  // One frame of the page's player: re-render when the playhead, the trace or the runs changed.
+  function frame() {
     const t = ctx.traces();
     const k = ctx.cursor();
-    const next = JSON.stringify([t?.length ?? 0, k, ctx.state().runs.map((r) => [r.optimizer, r.hp?.lr])]);
+    const next = JSON.stringify([traceKey(t), k, ctx.state().runs.map((r) => [r.optimizer, r.hp?.lr])]);
     if (next !== key && t !== undefined) {
       key = next;
       render(t, k);
     }
-    requestAnimationFrame(() => tick(id));
   }
 
   function render(t, k) {
@@ -137,14 +134,11 @@ export function mount(body, ctx) {
 
   return {
     show() {
-      shown = true;
       key = "";
-      addLayer(ctx, "state", layer);
-      const id = ++loop;
-      requestAnimationFrame(() => tick(id));
+      addLayer("state", layer);
     },
+    frame,
     hide() {
-      shown = false;
       removeLayer("state");
     },
   };

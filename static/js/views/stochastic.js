@@ -1,15 +1,31 @@
 // views/stochastic.js — mini-batch against full-batch descent on a model-fitting loss: the same
 // optimizer, rate, start and seed, once averaging every sample per step and once a random batch
-// of the chosen size, both paths drawn over the full loss (whose minimum the mini-batch path
-// jitters around, since each batch's gradient is a noisy estimate of the full one).
+// of the chosen size. Both are measured against the same thing, the full loss: both paths are
+// drawn over it (whose minimum the mini-batch path jitters around, since each batch's gradient
+// is a noisy estimate of the full one), and the losses quoted are the full loss at each end.
+// The frame grows to hold both paths (up to a view box's span on each side; beyond, a marker).
 import { viridis } from "../colorscale.js";
-import { axes, axisMap, dot, fitCanvas, star } from "../draw.js";
+import { axes, axisMap, cross, dot, fitCanvas, star } from "../draw.js";
 import { el } from "../dom.js";
-import { num, post } from "./common.js";
+import { field, num, post } from "./common.js";
 
 const MARGIN = { left: 48, right: 12, top: 10, bottom: 40 };
 const FULL = "#ffffff";
 const MINI = "#ff9f1c";
+const PAD = 0.05; // of the span, around the paths
+
+// The plot's bounds: the view box grown to hold every finite point of the paths (with a margin),
+// but never by more than one view-box span on any side (a diverging path is clamped instead).
+export function frameFor(viewBox, paths) {
+  return viewBox.map(([lo, hi], d) => {
+    let [a, b] = [lo, hi];
+    for (const path of paths) for (const p of path) if (p && Number.isFinite(p[d])) [a, b] = [Math.min(a, p[d]), Math.max(b, p[d])];
+    const span = hi - lo;
+    if (a < lo) a -= (b - a) * PAD;
+    if (b > hi) b += (b - a) * PAD;
+    return [Math.max(lo - span, a), Math.min(hi + span, b)];
+  });
+}
 
 export function mount(body, ctx) {
   const eligible = ctx.objectives().filter((o) => o.dim === 2 && (o.options ?? []).some((x) => x.name === "batch_size"));
@@ -20,34 +36,26 @@ export function mount(body, ctx) {
   const batchOut = el("output", { for: "sgd-batch", "data-testid": "stochastic-batch-readout" });
   const lr = el("input", { id: "sgd-lr", "data-testid": "stochastic-lr", type: "number", step: "any", min: "0" });
   const steps = el("input", { id: "sgd-steps", "data-testid": "stochastic-steps", type: "number", min: "1", step: "1", value: "100" });
-  const canvas = el("canvas", { role: "img", "data-testid": "stochastic-map", "aria-label": "Loss surface with the full-batch and mini-batch paths" });
+  const canvas = el("canvas", { role: "img", "data-testid": "stochastic-map", "aria-label": "The full loss with the full-batch and mini-batch paths" });
+  const offFrame = el("li", { hidden: "" }, "✕ at the edge: the path left the frame there (it went further than one view box away)");
   const figure = el("figure", { class: "view-figure", "data-testid": "stochastic-figure" }, [
     canvas,
-    el("ul", { class: "view-legend" }, [
+    el("ul", { class: "view-legend", "data-testid": "stochastic-legend" }, [
       el("li", {}, [el("span", { class: "swatch", style: `background:${FULL}` }), "full batch: the exact gradient each step"]),
       el("li", {}, [el("span", { class: "swatch", style: `background:${MINI}` }), "mini-batch: the gradient of a random batch each step"]),
-      el("li", {}, "background: the full loss (log colour scale, dark = low), ★ its minimum"),
+      el("li", {}, "both over the same background, the full loss over all samples (log colour scale, dark = low; ★ its minimum); the losses quoted are this full loss at each path's end"),
+      offFrame,
     ]),
   ]);
   const status = el("p", { class: "view-caption", "aria-live": "polite", "data-testid": "stochastic-status" });
   body.append(
     el("p", { class: "hint" }, "Stochastic gradient descent estimates the gradient from a few samples per step. Smaller batches are cheaper per step but noisier: the path jitters, and with a fixed learning rate it keeps wandering near the minimum instead of settling."),
-    el("div", { class: "view-controls" }, [
-      el("label", { for: "sgd-objective" }, "Model"),
-      objective,
-      el("label", { for: "sgd-batch" }, "Batch size"),
-      batch,
-      batchOut,
-      el("label", { for: "sgd-lr" }, "SGD lr"),
-      lr,
-      el("label", { for: "sgd-steps" }, "steps"),
-      steps,
-    ]),
+    el("div", { class: "view-controls" }, [field("Model", objective), field("Batch size", batch, batchOut), field("SGD lr", lr), field("steps", steps)]),
     status,
     figure,
   );
 
-  let surface = null; // {id, x, y, z}
+  let surface = null; // {key, bounds, x, y, z}
   let paths = null;
   let timer = 0;
   let ctl = null;
@@ -82,10 +90,14 @@ export function mount(body, ctx) {
     const seed = ctx.state().seed ?? 0;
     const runOf = (size) => post(ctx, "/runs", { objective: { id: m.id, batch_size: size }, runs: [{ optimizer: { name: "sgd", lr: rate } }], steps: k, seed }, { signal: ctl.signal });
     try {
-      const [full, mini, surf] = await Promise.all([
-        runOf(0),
-        runOf(b),
-        surface?.id === m.id ? surface : post(ctx, "/surface", { objective: { id: m.id }, bounds: m.view_box, resolution: 96 }, { signal: ctl.signal }).then((s) => ({ ...s, id: m.id })),
+      const [full, mini] = await Promise.all([runOf(0), runOf(b)]);
+      const bounds = frameFor(m.view_box, [full.runs[0].trace.params, mini.runs[0].trace.params]);
+      const key = JSON.stringify([m.id, bounds]);
+      const miniEnd = mini.runs[0].trace.params.at(-1);
+      const [surf, atEnd] = await Promise.all([
+        surface?.key === key ? surface : post(ctx, "/surface", { objective: { id: m.id }, bounds, resolution: 96 }, { signal: ctl.signal }).then((s) => ({ ...s, key, bounds })),
+        // The full loss where the mini-batch path ended (its trace holds each batch's own loss).
+        miniEnd?.every(Number.isFinite) ? post(ctx, "/inspect", { objective: { id: m.id }, point: miniEnd }, { signal: ctl.signal }) : null,
       ]);
       surface = surf;
       paths = { full: full.runs[0], mini: mini.runs[0], m, b };
@@ -94,8 +106,12 @@ export function mount(body, ctx) {
       figure.dataset.batch = String(b);
       figure.dataset.fullFinal = JSON.stringify(end(paths.full));
       figure.dataset.miniFinal = JSON.stringify(end(paths.mini));
-      const lossEnd = (r) => r.trace.loss.at(-1);
-      status.textContent = `After ${k} steps: full batch at (${end(paths.full).map((v) => num(v)).join(", ")}), loss ${num(lossEnd(paths.full))}; batch of ${b} at (${end(paths.mini).map((v) => num(v)).join(", ")}), its last batch's loss ${num(lossEnd(paths.mini))}.`;
+      const fullLoss = paths.full.trace.loss.at(-1);
+      const miniLoss = atEnd?.loss ?? null;
+      figure.dataset.fullLoss = String(fullLoss);
+      figure.dataset.miniLoss = String(miniLoss);
+      const at = (p) => (p?.every(Number.isFinite) ? `(${p.map((v) => num(v)).join(", ")})` : "(diverged)");
+      status.textContent = `After ${k} steps, the full loss: full batch ${num(fullLoss)} at ${at(end(paths.full))}; batch of ${b} ${miniLoss === null ? "— (diverged)" : num(miniLoss)} at ${at(miniEnd)}.`;
       body.dataset.ready = "1";
     } catch (e) {
       if (e.name !== "AbortError") status.textContent = `Could not run: ${e.message}`;
@@ -110,8 +126,11 @@ export function mount(body, ctx) {
     const c = fitCanvas(canvas, W, H);
     c.clearRect(0, 0, W, H);
     const r = { x: MARGIN.left, y: MARGIN.top, w: W - MARGIN.left - MARGIN.right, h: H - MARGIN.top - MARGIN.bottom };
-    const xs = axisMap(m.view_box[0], [r.x, r.x + r.w]);
-    const ys = axisMap(m.view_box[1], [r.y, r.y + r.h], true);
+    const [bx, by] = surface.bounds;
+    const xs = axisMap(bx, [r.x, r.x + r.w]);
+    const ys = axisMap(by, [r.y, r.y + r.h], true);
+    const inside = (p) => p[0] >= bx[0] && p[0] <= bx[1] && p[1] >= by[0] && p[1] <= by[1];
+    const clamp = (p) => [Math.min(bx[1], Math.max(bx[0], p[0])), Math.min(by[1], Math.max(by[0], p[1]))];
     const { x, y, z } = surface;
     let lo = Infinity;
     let hi = -Infinity;
@@ -135,15 +154,27 @@ export function mount(body, ctx) {
     c.rect(r.x, r.y, r.w, r.h);
     c.clip();
     for (const mm of m.minima ?? []) star(c, xs(mm.point[0]), ys(mm.point[1]), 7);
+    let outside = 0;
     for (const [run, color] of [[paths.full, FULL], [paths.mini, MINI]]) {
+      const pts = run.trace.params;
       c.strokeStyle = color;
       c.lineWidth = color === FULL ? 2 : 1.3;
       c.beginPath();
-      run.trace.params.forEach((p, i) => (p && p.every((v) => v !== null) ? (i ? c.lineTo(xs(p[0]), ys(p[1])) : c.moveTo(xs(p[0]), ys(p[1]))) : null));
+      pts.forEach((p, i) => (p && p.every((v) => v !== null) ? (i ? c.lineTo(xs(p[0]), ys(p[1])) : c.moveTo(xs(p[0]), ys(p[1]))) : null));
       c.stroke();
-      const last = run.trace.params.at(-1);
-      if (last) dot(c, xs(last[0]), ys(last[1]), 4, color);
+      // Where the path first leaves the frame: a cross at the edge, in the path's colour.
+      const gone = pts.findIndex((p) => p && !(p.every(Number.isFinite) && inside(p)));
+      if (gone > 0) {
+        outside++;
+        const p = pts[gone].every(Number.isFinite) ? clamp(pts[gone]) : clamp(pts[gone - 1]);
+        cross(c, xs(p[0]), ys(p[1]), 6, color);
+      }
+      const last = pts.at(-1);
+      if (last?.every(Number.isFinite) && inside(last)) dot(c, xs(last[0]), ys(last[1]), 4, color);
     }
+    offFrame.hidden = !outside;
+    figure.dataset.bounds = JSON.stringify(surface.bounds);
+    figure.dataset.offFrame = String(outside);
     const s = paths.full.trace.params[0];
     dot(c, xs(s[0]), ys(s[1]), 6, "#fff", "#000");
     c.restore();

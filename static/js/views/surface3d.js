@@ -4,7 +4,8 @@
 import { viridis } from "../colorscale.js";
 import { el } from "../dom.js";
 import { fitCanvas } from "../draw.js";
-import { num, post } from "./common.js";
+import { drawAxes3d } from "./axes3d.js";
+import { num, post, traceKey } from "./common.js";
 
 const RES = 48;
 
@@ -41,8 +42,8 @@ export function mount(body, ctx) {
   const view = { yaw: -0.7, pitch: 0.95, zoom: 1 };
   let grid = null;
   let key = "";
-  let shown = false;
-  let loop = 0;
+  let asked = ""; // the surface last asked for (objective and view box)
+  let width = 0;
 
   function turn(dy, dp) {
     view.yaw += dy;
@@ -66,6 +67,7 @@ export function mount(body, ctx) {
     status.textContent = "Computing the surface…";
     try {
       const s = await post(ctx, "/surface", { objective: spec, bounds, resolution: RES });
+      if (want !== asked) return; // the objective moved on meanwhile: its own request follows
       let zmin = Infinity;
       let zmax = -Infinity;
       for (const row of s.z) for (const v of row) if (v !== null && Number.isFinite(v)) [zmin, zmax] = [Math.min(zmin, v), Math.max(zmax, v)];
@@ -79,24 +81,29 @@ export function mount(body, ctx) {
     }
   }
 
-  // World: x, y in [-1, 1] across the view box, height in [0, 1] → screen.
+  // World: x, y in [-1, 1] across the view box, height in [0, 1] → screen. The scale fits the
+  // box at any yaw (its corners stay within √2 of the axis) inside margins for the axis labels,
+  // so it does not change while the user rotates.
   function projector(W, H) {
     const [cy, sy, cp, sp] = [Math.cos(view.yaw), Math.sin(view.yaw), Math.cos(view.pitch), Math.sin(view.pitch)];
-    const scale = Math.min(W, H) * 0.36 * view.zoom;
+    const M = { l: 52, r: 24, t: 30, b: 38 };
+    const halfUp = 0.55 * sp + Math.SQRT2 * cp;
+    const scale = Math.min((W - M.l - M.r) / (2 * Math.SQRT2), (H - M.t - M.b) / (2 * halfUp)) * view.zoom;
+    const [ox, oy] = [M.l + (W - M.l - M.r) / 2, M.t + (H - M.t - M.b) / 2];
     return (x, y, z) => {
       const rx = x * cy - y * sy;
       const ry = x * sy + y * cy;
       const h = (z - 0.5) * 1.1;
       // pitch: tilt the ground plane away from the viewer
-      const depth = ry * sp + h * cp;
+      const depth = ry * sp + h * cp; // towards the viewer (who looks down from above)
       const up = h * sp - ry * cp;
-      return [W / 2 + rx * scale, H / 2 - up * scale, depth];
+      return [ox + rx * scale, oy - up * scale, depth];
     };
   }
 
   function draw() {
-    const W = Math.min(760, Math.max(260, body.clientWidth || 500));
-    const H = Math.round(W * 0.7);
+    const W = Math.min(760, Math.max(260, width || body.clientWidth || 500)); // before the first resize report
+    const H = Math.round(W * (W < 480 ? 0.9 : 0.7)); // narrow screens: room for the axes
     const c = fitCanvas(canvas, W, H);
     c.fillStyle = "#0d1117";
     c.fillRect(0, 0, W, H);
@@ -115,7 +122,7 @@ export function mount(body, ctx) {
         quads.push({ q, t, d: q[0][2] + q[1][2] + q[2][2] + q[3][2] });
       }
     }
-    quads.sort((a, b) => b.d - a.d); // far first
+    quads.sort((a, b) => a.d - b.d); // far (small depth) first, so nearer quads cover them
     c.lineWidth = 0.4;
     for (const { q, t } of quads) {
       c.beginPath();
@@ -127,25 +134,8 @@ export function mount(body, ctx) {
       c.fill();
       c.stroke();
     }
-    // Axes labels at the ground's edges.
-    c.fillStyle = "#c9d1d9";
-    c.font = "bold 12px system-ui, sans-serif";
-    const lab = (text, a, b, h) => {
-      const [sx, sy] = P(a, b, h);
-      c.fillText(text, sx, sy);
-    };
-    lab(`${grid.names[0]} →`, 0, -1.25, 0);
-    lab(`${grid.names[1]} →`, -1.25, 0, 0);
-    const [ax, ay] = P(-1.1, -1.1, 0);
-    const [bx, by] = P(-1.1, -1.1, 1);
-    c.strokeStyle = "#c9d1d9";
-    c.lineWidth = 1;
-    c.beginPath();
-    c.moveTo(ax, ay);
-    c.lineTo(bx, by);
-    c.stroke();
-    lab(`${num(grid.zmin, 3)}`, -1.1, -1.1, 0);
-    lab(`loss ${num(grid.zmax, 3)}`, -1.1, -1.1, 1);
+    const labels = drawAxes3d(c, P, grid, { W, H });
+    canvas.dataset.ticks = JSON.stringify(labels);
     // Paths up to the playhead, lifted a hair above the surface.
     const t = ctx.traces();
     let drawn = 0;
@@ -177,20 +167,21 @@ export function mount(body, ctx) {
     canvas.dataset.zoom = view.zoom.toFixed(3);
   }
 
-  function tick(id) {
-    if (!shown || id !== loop) return;
-    const t = ctx.traces();
-    const next = JSON.stringify([view, grid?.want, t?.length ?? 0, ctx.cursor(), body.clientWidth]);
+  // One frame of the page's player: redraw when the view, the surface, the trace or the playhead
+  // changed; ask for a new surface when the objective or its view box did.
+  function frame() {
+    const next = JSON.stringify([view, grid?.want, traceKey(ctx.traces()), ctx.cursor(), width]);
     if (next !== key) {
       key = next;
       draw();
     }
-    if (grid?.want !== JSON.stringify([ctx.objectiveSpec(), ctx.meta()?.view_box]) && !tick.loading) {
-      tick.loading = true;
-      load().finally(() => (tick.loading = false));
+    const want = JSON.stringify([ctx.objectiveSpec(), ctx.meta()?.view_box]);
+    if (want !== asked) {
+      asked = want;
+      load();
     }
-    requestAnimationFrame(() => tick(id));
   }
+  new ResizeObserver(() => (width = body.clientWidth)).observe(body);
 
   let drag = null;
   canvas.addEventListener("pointerdown", (e) => {
@@ -223,13 +214,8 @@ export function mount(body, ctx) {
 
   return {
     show() {
-      shown = true;
       key = "";
-      const id = ++loop;
-      requestAnimationFrame(() => tick(id));
     },
-    hide() {
-      shown = false;
-    },
+    frame,
   };
 }

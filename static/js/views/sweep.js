@@ -6,7 +6,7 @@ import uPlot from "../../vendor/uplot/uPlot.esm.js";
 import { el } from "../dom.js";
 import { crossPath } from "../draw.js";
 import { decadeLabel, decadeSplits, formatNumber } from "../format.js";
-import { num, post } from "./common.js";
+import { field, num, post } from "./common.js";
 
 const AXIS = { stroke: "#c9d1d9", grid: { stroke: "rgba(255,255,255,0.08)" }, ticks: { stroke: "rgba(255,255,255,0.2)" } };
 export const MAX_RATES = 1000;
@@ -38,15 +38,15 @@ export function mount(body, ctx) {
     box.checked = chosen.has(o.name);
     checks.append(el("label", { class: "check", for: id }, [box, ` ${o.name}`]));
   }
-  const field = (label, attrs) => {
+  const numberField = (label, attrs) => {
     const input = el("input", { type: "number", step: "any", ...attrs });
     return [input, el("div", { class: "field" }, [el("label", { for: attrs.id }, label), input])];
   };
-  const [lo, loF] = field("lr from", { id: "sweep-min", "data-testid": "sweep-min", min: "0" });
-  const [hi, hiF] = field("lr to", { id: "sweep-max", "data-testid": "sweep-max", min: "0" });
-  const [count, countF] = field(`rates (≤ ${MAX_RATES})`, { id: "sweep-num", "data-testid": "sweep-num", min: "2", max: String(MAX_RATES), step: "1" });
-  const [steps, stepsF] = field("steps per run", { id: "sweep-steps", "data-testid": "sweep-steps", min: "1", step: "1" });
-  const [tol, tolF] = field("tolerance (loss <)", { id: "sweep-tol", "data-testid": "sweep-tol", min: "0" });
+  const [lo, loF] = numberField("lr from", { id: "sweep-min", "data-testid": "sweep-min", min: "0" });
+  const [hi, hiF] = numberField("lr to", { id: "sweep-max", "data-testid": "sweep-max", min: "0" });
+  const [count, countF] = numberField(`rates (≤ ${MAX_RATES})`, { id: "sweep-num", "data-testid": "sweep-num", min: "2", max: String(MAX_RATES), step: "1" });
+  const [steps, stepsF] = numberField("steps per run", { id: "sweep-steps", "data-testid": "sweep-steps", min: "1", step: "1" });
+  const [tol, tolF] = numberField("tolerance (loss <)", { id: "sweep-tol", "data-testid": "sweep-tol", min: "0" });
   const metric = el("select", { id: "sweep-metric", "data-testid": "sweep-metric" }, [
     el("option", { value: "loss" }, "final loss"),
     el("option", { value: "steps" }, "steps to reach the tolerance"),
@@ -64,7 +64,7 @@ export function mount(body, ctx) {
     el("div", { class: "view-controls" }, [loF, hiF, countF, stepsF, tolF, el("div", { class: "field" }, [el("label", { for: "sweep-metric" }, "plot"), metric]), go]),
     status,
     plotBox,
-    el("div", { class: "view-controls" }, [el("label", { for: "sweep-pick-opt" }, "Run"), pickOpt, el("label", { for: "sweep-pick-lr" }, "at lr"), pickLr, pickGo]),
+    el("div", { class: "view-controls" }, [field("Run", pickOpt), field("at lr", pickLr), pickGo]),
     picked,
   );
 

@@ -1,0 +1,81 @@
+"""End-to-end: axe-core finds no accessibility violations on the page with every extra view
+open and drawn, at desktop and phone widths. axe-core is vendored for the tests only
+(tests/e2e/vendor/axe-core/, copied by scripts/vendor.mjs) and injected here, never served."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+PAGE = "/?objective=himmelblau&steps=60&run=adam:lr=0.05&run=sgd:lr=0.01,momentum=0.9"
+# What "drawn" means for each view: its body says ready, or its canvas has its data.
+DRAWN = {
+    "backprop": "[data-testid=view-backprop] .view-body[data-ready='1']",
+    "curvature": "[data-testid=view-curvature] .view-body[data-ready='1']",
+    "sweep": "[data-testid=view-sweep] .view-body[data-ready='1']",
+    "basins": "[data-testid=view-basins] .view-body[data-ready='1']",
+    "state": "[data-testid=view-state] .view-body[data-ready='1']",
+    "stochastic": "[data-testid=view-stochastic] .view-body[data-ready='1']",
+    "surface3d": "[data-testid=surface3d-canvas][data-ticks]",
+}
+
+
+def open_every_view(page) -> None:
+    page.get_by_test_id("play").click()
+    page.wait_for_selector("body[data-run=done]", timeout=30_000)
+    for name in DRAWN:
+        summary = page.locator(f"[data-testid=view-{name}] > summary")
+        summary.scroll_into_view_if_needed()
+        summary.click()
+        page.wait_for_selector(f"[data-testid=view-{name}][data-loaded='1']", timeout=15_000)
+        if name == "sweep":
+            page.get_by_test_id("sweep-num").fill("40")
+            page.get_by_test_id("sweep-run").click()
+    for selector in DRAWN.values():
+        page.wait_for_selector(selector, state="attached", timeout=30_000)
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+             const r = await axe.run(document, { resultTypes: ["violations"] });
+             return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+               nodes: v.nodes.map(n => ({ target: n.target.join(" "), why: n.failureSummary })) }));
+           }"""
+    )
+
+
+def readable(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for n in v["nodes"][:8]:
+            why = " ".join(n["why"].split())
+            lines.append(f"    at {n['target']}: {why}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_no_axe_violations_with_every_view_open(gdp_browser, live_server, viewport):
+    width, height = viewport
+    # The test injects axe itself (an inline script): the page's CSP would refuse it.
+    context = gdp_browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(live_server + PAGE)
+        page.wait_for_selector("body[data-phase=ready]", timeout=15_000)
+        open_every_view(page)
+        # Every control is in the page as a control, never stringified into the text.
+        assert "[object " not in page.locator("#views").inner_text()
+        violations = axe_violations(page)
+        assert not violations, f"axe-core at {width}px:\n{readable(violations)}"
+        assert not errors, errors
+    finally:
+        context.close()
