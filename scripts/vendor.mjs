@@ -17,9 +17,6 @@ const pinned = { ...pkgJson.dependencies, ...pkgJson.devDependencies };
 const SERVED = {
   "d3-array": ["dist/d3-array.min.js"],
   "d3-contour": ["dist/d3-contour.min.js"],
-  "d3-color": ["dist/d3-color.min.js"],
-  "d3-interpolate": ["dist/d3-interpolate.min.js"],
-  "d3-scale-chromatic": ["dist/d3-scale-chromatic.min.js"],
   uplot: ["dist/uPlot.esm.js", "dist/uPlot.min.css"],
   // The API docs page (/docs) loads Swagger UI from here, so it works offline too.
   "swagger-ui-dist": ["swagger-ui-bundle.js", "swagger-ui-bundle.js.LICENSE.txt", "swagger-ui.css", "NOTICE"],

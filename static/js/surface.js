@@ -117,8 +117,7 @@ export class SurfaceView {
     for (const v of values) if (v === Infinity) missing++;
     const ext = finiteExtent(values);
     const levels = ext ? logLevels(ext[0], ext[1], LEVELS) : [];
-    const interp = globalThis.d3?.interpolateViridis;
-    const color = interp ? makeColorScale(levels, interp) : makeColorScale(levels);
+    const color = makeColorScale(levels);
     this.grid = { x: data.x, y: data.y, m, n, values, bounds: bounds.map((r) => r.slice()), levels, color, missing, extent: ext };
     const r = this.rect();
     this.grid.image = renderContours(this.grid, r.w, r.h);

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playback import play_to_end
 
 pytestmark = pytest.mark.e2e
 
@@ -25,8 +26,7 @@ DRAWN = {
 
 
 def open_every_view(page) -> None:
-    page.get_by_test_id("play").click()
-    page.wait_for_selector("body[data-run=done]", timeout=30_000)
+    play_to_end(page)
     for name in DRAWN:
         summary = page.locator(f"[data-testid=view-{name}] > summary")
         summary.scroll_into_view_if_needed()

@@ -11,24 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from playback import play_to_end
 
 pytestmark = pytest.mark.e2e
 
 DONE = "body[data-run=done]"
 SURFACE_READY = "[data-testid=surface][data-ready='1']"
 OVERLAY = "[data-testid=surface] canvas.overlay"
-
-
-SETTLED = """() => { const b = document.body.dataset;
-  return b.run === 'failed' || (b.job && b.drawnJob === b.job && b.run !== 'playing'); }"""
-
-
-def play_to_end(page, timeout: float = 60_000) -> None:
-    """A change re-runs and plays by itself; Play only finishes a race stopped short of its end."""
-    page.wait_for_function(SETTLED, timeout=timeout)
-    if page.get_attribute("body", "data-run") != "done":
-        page.get_by_test_id("play").click()
-    page.wait_for_selector(DONE, timeout=timeout)
 
 
 def table_cells(page, field: str) -> list[str]:

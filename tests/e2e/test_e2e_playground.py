@@ -7,6 +7,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playback import play_to_end
 
 pytestmark = pytest.mark.e2e
 
@@ -21,18 +22,6 @@ FIRST_STEP_CELL = "document.querySelector('[data-testid=run-table] td[data-field
 def objectives(base: str) -> list[dict]:
     with urllib.request.urlopen(f"{base}/api/v1/objectives") as r:
         return json.load(r)["objectives"]
-
-
-SETTLED = """() => { const b = document.body.dataset;
-  return b.run === 'failed' || (b.job && b.drawnJob === b.job && b.run !== 'playing'); }"""
-
-
-def play_to_end(page, timeout: float = 60_000) -> None:
-    """A change re-runs and plays by itself; Play only finishes a race stopped short of its end."""
-    page.wait_for_function(SETTLED, timeout=timeout)
-    if page.get_attribute("body", "data-run") != "done":
-        page.get_by_test_id("play").click()
-    page.wait_for_selector(DONE, timeout=timeout)
 
 
 def canvas_ink(page, selector: str) -> int:

@@ -7,6 +7,7 @@ import json
 import urllib.request
 
 import pytest
+from playback import play_to_end
 
 pytestmark = pytest.mark.e2e
 
@@ -109,8 +110,7 @@ def test_backprop_view_of_the_house_price_chain(gdp):
 
 def test_backprop_view_follows_the_playhead(gdp):
     page = open_view(gdp, "backprop", "/?objective=rosenbrock&run=adam:lr=0.05&steps=20")
-    page.get_by_test_id("play").click()
-    page.wait_for_selector("body[data-run=done]", timeout=30_000)
+    play_to_end(page)
     page.get_by_test_id("backprop-source").select_option("current")
     page.wait_for_function(
         "() => document.querySelector('[data-testid=backprop-summary] tr[data-param=x]')"
@@ -197,8 +197,7 @@ def test_curvature_axes_and_stability_limit(gdp):
     page.get_by_test_id("lr").first.fill("1")
     page.get_by_test_id("lr").first.dispatch_event("change")
     page.wait_for_function("() => location.search.includes('run=newton')")
-    page.get_by_test_id("play").click()
-    page.wait_for_selector("body[data-run=done]", timeout=30_000)
+    play_to_end(page)
     first = page.locator("[data-testid=run-table] tbody tr").first
     final = json.loads(first.locator("[data-field=params]").get_attribute("data-value"))
     assert final == pytest.approx([0.0, 0.0], abs=1e-9)  # Newton: one step to a quadratic's minimum
@@ -340,8 +339,7 @@ def test_basin_maps_of_himmelblau_show_four_basins(gdp):
 def test_optimizer_state_shows_adams_effective_step(gdp):
     runs = "run=adam:lr=0.05&run=sgd:lr=0.001,momentum=0.9"
     page = open_view(gdp, "state", f"/?objective=rosenbrock&steps=40&{runs}")
-    page.get_by_test_id("play").click()
-    page.wait_for_selector("body[data-run=done]", timeout=30_000)
+    play_to_end(page)
     page.get_by_test_id("reset").click()
     page.locator("body").focus()
     for _ in range(10):
@@ -444,8 +442,7 @@ def test_3d_surface_loads_lazily_draws_paths_and_rotates(gdp):
     assert float(canvas.get_attribute("data-zmax")) == pytest.approx(max(values))
     assert canvas_ink(page, "[data-testid=surface3d-canvas]") > 10_000
 
-    page.get_by_test_id("play").click()
-    page.wait_for_selector("body[data-run=done]", timeout=30_000)
+    play_to_end(page)
     page.wait_for_function(
         "() => Number(document.querySelector('[data-testid=surface3d-canvas]')"
         ".dataset.pathPoints) > 50"

@@ -11,6 +11,7 @@ import math
 import urllib.request
 
 import pytest
+from playback import play_to_end
 from test_e2e_views import open_view, post
 
 pytestmark = pytest.mark.e2e
@@ -190,8 +191,7 @@ RAF_COUNTER = """
 def test_the_views_take_frames_from_the_pages_one_loop(gdp):
     gdp.page.add_init_script(RAF_COUNTER)
     page = gdp.goto("/?objective=himmelblau&steps=40&run=adam:lr=0.05")
-    page.get_by_test_id("play").click()
-    page.wait_for_selector("body[data-run=done]", timeout=30_000)
+    play_to_end(page)
     for name in ("curvature", "state", "surface3d"):
         page.locator(f"[data-testid=view-{name}] > summary").click()
         page.wait_for_selector(f"[data-testid=view-{name}][data-loaded='1']")
