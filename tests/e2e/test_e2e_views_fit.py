@@ -115,6 +115,12 @@ def test_curvature_labels_sit_inside_the_plot_at_their_own_arrows(gdp, gdp_phone
     assert [lb["text"] for lb in labels] == ["λ1 = 2", "λ2 = 20 (λmax)"]
     # On a phone, at Rosenbrock's start, the long λmax axis runs to the plot's edge.
     page = open_view(gdp_phone, "curvature", "/?objective=rosenbrock&run=sgd:lr=0.001")
+    play_to_end(page)
+    page.get_by_test_id("reset").click()  # back to the start, where the page opened playing
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=curvature-readout]')?.textContent"
+        ".includes('(−1.2, 1)')"
+    )
     labels = check_curvature_labels(page)
     assert labels[1]["text"].endswith("(λmax)")
     gdp.assert_clean()
