@@ -110,7 +110,8 @@ def test_add_runs_play_draws_paths_and_updates_table(gdp):
             "diverged",
         )
         assert rows.nth(i).locator("[data-field=step]").inner_text() != "0"
-    assert "run=sgd:lr=0.001" in page.url
+    # The URL follows within a moment (history.replaceState is rate-limited by browsers).
+    page.wait_for_function("() => location.search.includes('run=sgd:lr=0.001')")
     gdp.assert_clean()
 
 
