@@ -1,0 +1,322 @@
+"""The compiled replay's plan: one traced value-and-gradient graph as flat steps over slots.
+
+Planned once with the whole graph in view, so a replay skips work the eager pass repeats on
+every call, and keeps every bit (a zero's sign aside):
+- a node none of whose inputs follows the points is a constant (the seed of ones, 100 times it,
+  all the gradient does with them before it meets the data): worked out once, by the trace;
+- a product with an all-ones operand is its other operand (the multiply record's `unit`);
+- a + (-b) is a - b, so a negation that feeds one sum needs no op of its own;
+- columns picked out of the points (p[:, 0], p[:, 1]) are written straight into the gradient;
+- every other node replays its own primitive, into a buffer kept from call to call.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from app.engine.backward import topological_order
+from app.engine.shape import SCATTER, column_of
+from app.engine.tensor import Tensor
+
+# How a step reads its inputs and where its result goes: INTO_* write into the out slot's own
+# array, NEW_* store a fresh array (or a view) in it, WHOLE steps work on the slots themselves.
+INTO_1, INTO_2, NEW_1, NEW_2, NEW_N, WHOLE = range(6)
+Step = tuple[int, Callable[..., Any], int, Any, Any]
+
+
+class Program:
+    """Steps over numbered slots: slot 0 holds the points, the rest nodes and constants.
+
+    Each call takes a set of slots (constants in place, a buffer in each buffered slot) from a
+    pool, so calls from several threads, or a call inside another, never share buffers.
+    """
+
+    __slots__ = ("_buffered", "_free", "_layout", "grad", "steps", "value")
+
+    def __init__(
+        self,
+        steps: list[Step],
+        slots: list[Any],
+        buffered: list[int],
+        value: tuple[int, bool],
+        grad: tuple[int, bool],
+    ) -> None:
+        self.steps = steps
+        self.value, self.grad = value, grad  # (slot, whether to copy it before handing it out)
+        self._layout, self._buffered = slots, buffered  # later sets copy these buffers' layout
+        self._free = [slots]
+
+    def __call__(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        free = self._free
+        values = free.pop() if free else self._new_slots()
+        values[0] = points
+        for kind, fn, out, a, b in self.steps:
+            if kind == INTO_2:
+                fn(values[a], values[b], values[out])
+            elif kind == INTO_1:
+                fn(values[a], values[out])
+            elif kind == NEW_2:
+                values[out] = fn(values[a], values[b])
+            elif kind == NEW_1:
+                values[out] = fn(values[a])
+            elif kind == NEW_N:
+                values[out] = fn(*[values[i] for i in a])
+            else:
+                fn(values)
+        (value_slot, copy_value), (grad_slot, copy_grad) = self.value, self.grad
+        value, grad = values[value_slot], values[grad_slot]
+        free.append(values)
+        # Hand out fresh arrays the caller may keep or change: never a buffer, constant or view.
+        if copy_value or value.base is not None:
+            value = value.copy()
+        if copy_grad or grad.base is not None:
+            grad = grad.copy()
+        return value, grad
+
+    def _new_slots(self) -> list[Any]:
+        slots = self._layout.copy()
+        for slot in self._buffered:
+            slots[slot] = np.empty_like(slots[slot])
+        return slots
+
+
+def plan(variable: Tensor, root: Tensor, grad: Tensor) -> Program | None:
+    """The Program computing root and grad (a graph recorded from variable), or None if the
+    graph holds an op without a replay."""
+    nodes = topological_order([root, grad], every_node=True)
+    live = {id(variable)}  # the nodes that follow the points
+    for n in nodes:
+        if any(id(p) in live for p in n.parents):
+            if n.prim.replay is None:
+                return None
+            live.add(id(n))
+    same = _units(nodes, live)
+
+    def resolved(n: Tensor) -> Tensor:
+        return same.get(id(n), n)
+
+    uses = Counter(
+        id(resolved(p)) for n in nodes if id(n) in live and id(n) not in same for p in n.parents
+    )
+    uses.update([id(resolved(root)), id(resolved(grad))])
+    differences, skipped = _differences(nodes, live, resolved, uses)
+    columns = _column_groups(nodes, live, resolved, uses, differences, skipped)
+    outputs = {id(resolved(root)), id(resolved(grad))}
+    groups = {key: n for n in nodes if (key := id(n)) in columns}
+
+    def forward(n: Tensor) -> tuple[Callable[..., Any], list[Tensor], bool]:
+        """n's step: its function, its inputs, and whether it can write into an array given."""
+        if id(n) in differences:
+            return np.subtract, list(differences[id(n)]), id(n) not in outputs
+        return n.prim.replay(n.ctx), list(n.parents), n.prim.into and id(n) not in outputs
+
+    # A column's cotangent that would get a buffer of its own, and that nothing else reads (a
+    # strided column is slow to read), is computed in its column instead.
+    in_place = {
+        id(source): key
+        for key, group in columns.items()
+        for _, source in group
+        if id(source) in live
+        and source is not variable
+        and id(source) not in columns
+        and id(source) not in skipped
+        and uses[id(source)] == 1
+        and source.value.dtype == np.float64
+        and forward(source)[2]
+    }
+    slots = _Slots(variable, live, resolved)
+    steps: list[Step] = []
+    buffered: list[int] = []
+    fresh = set()  # the slots a call fills with a fresh array
+    for n in nodes:
+        if id(n) not in live or n is variable or id(n) in same or id(n) in skipped:
+            continue
+        key = in_place.get(id(n), id(n))
+        if key in columns and slots.get(groups[key]) is None:
+            target = slots[groups[key]]
+            fresh.add(target)
+            written = [(index, slots[s]) for index, s in columns[key] if id(s) in in_place]
+            make = np.empty if len(columns[key]) == groups[key].value.shape[1] else np.zeros
+            steps.append(
+                (WHOLE, _allocate(make, groups[key].value.shape, target, written), 0, 0, 0)
+            )
+        if id(n) in columns:
+            copied = [(index, slots[s]) for index, s in columns[id(n)] if id(s) not in in_place]
+            if copied:
+                steps.append((WHOLE, _copy_columns(slots[n], copied), 0, 0, 0))
+            continue
+        fn, args, into = forward(n)
+        out = slots[n]
+        if into and id(n) not in in_place:
+            slots.values[out] = np.empty_like(n.value)
+            buffered.append(out)
+        elif not into:
+            fresh.add(out)
+        steps.append(_step(into, fn, out, tuple(slots[p] for p in args)))
+    value, gradient = slots[root], slots[grad]
+    _spread_uniform_constants(steps, slots.values, slots.constants)
+    return Program(
+        steps,
+        slots.values,
+        buffered,
+        (value, value not in fresh),
+        (gradient, gradient not in fresh),
+    )
+
+
+class _Slots:
+    """Slot numbers by node: the points first, then nodes as steps meet them; a constant's slot
+    holds its value."""
+
+    def __init__(self, variable: Tensor, live: set[int], resolved: Callable[[Tensor], Tensor]):
+        self.number = {id(variable): 0}
+        self.values: list[Any] = [None]
+        self.constants: set[int] = set()  # the slots holding constants
+        self.live, self.resolved = live, resolved
+
+    def get(self, n: Tensor) -> int | None:
+        return self.number.get(id(self.resolved(n)))
+
+    def __getitem__(self, n: Tensor) -> int:
+        n = self.resolved(n)
+        if id(n) not in self.number:
+            self.number[id(n)] = len(self.values)
+            if id(n) not in self.live:
+                self.constants.add(len(self.values))
+            self.values.append(None if id(n) in self.live else n.value)
+        return self.number[id(n)]
+
+
+def _spread_uniform_constants(steps: list[Step], values: list[Any], constants: set[int]) -> None:
+    """A constant array of one repeated number (100 times the seed of ones) becomes a view of that
+    one number, so elementwise steps read it from cache; only where elementwise ufuncs alone
+    read it, since other functions may sum in another order over another memory layout."""
+    readers: dict[int, list[Any]] = {}
+    for kind, fn, _, a, b in steps:
+        for slot in _read_by(kind, a, b):
+            readers.setdefault(slot, []).append(fn)
+    for slot, fns in readers.items():
+        value = values[slot]
+        if slot not in constants or type(value) is not np.ndarray or value.size < 2:
+            continue
+        if all(isinstance(fn, np.ufunc) and fn.signature is None for fn in fns):
+            first = value.reshape(-1)[:1]
+            if np.all(value == first):
+                values[slot] = np.broadcast_to(first.reshape(()), value.shape)
+
+
+def _read_by(kind: int, a: Any, b: Any) -> tuple[int, ...]:
+    """The slots a step reads (a WHOLE step reads only cotangents, never a constant)."""
+    if kind in (INTO_2, NEW_2):
+        return (a, b)
+    if kind in (INTO_1, NEW_1):
+        return (a,)
+    return a if kind == NEW_N else ()
+
+
+def _step(into: bool, fn: Callable[..., Any], out: int, args: tuple[int, ...]) -> Step:
+    if len(args) == 1:
+        return (INTO_1 if into else NEW_1, fn, out, args[0], None)
+    if len(args) == 2:
+        return (INTO_2 if into else NEW_2, fn, out, args[0], args[1])
+    return (NEW_N, fn, out, args, None)
+
+
+def _allocate(
+    make: Callable[..., np.ndarray], shape: tuple[int, ...], target: int, columns: list
+) -> Callable[[list], None]:
+    """A fresh array for a column group, and its columns as the slots of the cotangents that
+    are computed straight into them."""
+
+    def allocate(values: list) -> None:
+        array = values[target] = make(shape)
+        for index, slot in columns:
+            values[slot] = array[index]
+
+    return allocate
+
+
+def _copy_columns(target: int, columns: list) -> Callable[[list], None]:
+    """Copy the cotangents computed elsewhere into their columns."""
+
+    def copy(values: list) -> None:
+        array = values[target]
+        for index, slot in columns:
+            array[index] = values[slot]
+
+    return copy
+
+
+def _units(nodes: list[Tensor], live: set[int]) -> dict[int, Tensor]:
+    """Nodes equal to one of their inputs: op(x, unit) where the unit is a constant of all
+    `unit` and x already has the result's shape and type (the seed of ones times a VJP)."""
+    same: dict[int, Tensor] = {}
+    for n in nodes:
+        unit = n.prim.unit
+        if unit is None or id(n) not in live or len(n.parents) != 2:
+            continue
+        for x, other in (n.parents, reversed(n.parents)):
+            fits = x.value.shape == n.value.shape and x.value.dtype == n.value.dtype
+            if fits and id(other) not in live and np.all(other.value == unit):
+                same[id(n)] = same.get(id(x), x)
+                break
+    return same
+
+
+def _differences(
+    nodes: list[Tensor], live: set[int], resolved: Callable[[Tensor], Tensor], uses: Counter
+) -> tuple[dict[int, tuple[Tensor, Tensor]], set[int]]:
+    """Sums a + (-b) to compute as a - b, and the negations they make unnecessary."""
+    differences: dict[int, tuple[Tensor, Tensor]] = {}
+    negations: set[int] = set()
+    for n in nodes:
+        if id(n) not in live or n.prim.name != "add" or len(n.parents) != 2:
+            continue
+        a, b = (resolved(p) for p in n.parents)
+        for keep, negation in ((a, b), (b, a)):
+            if (
+                negation.prim.name == "negative"
+                and id(negation) in live
+                and uses[id(negation)] == 1
+            ):
+                differences[id(n)] = (keep, resolved(negation.parents[0]))
+                negations.add(id(negation))
+                break
+    return differences, negations
+
+
+def _column_groups(
+    nodes: list[Tensor],
+    live: set[int],
+    resolved: Callable[[Tensor], Tensor],
+    uses: Counter,
+    differences: dict,
+    skipped: set[int],
+) -> dict[int, list[tuple[Any, Tensor]]]:
+    """Sums of cotangents scattered into different columns of one 2-D array (p[:, 0], p[:, 1]),
+    each mapped to its (column index, cotangent written there) pairs. The sums and scatters
+    inside a group are added to skipped: the group's steps write its columns straight in."""
+    groups: dict[int, list[tuple[Any, Tensor]]] = {}
+    for n in nodes:
+        if id(n) not in live:
+            continue
+        if n.prim is SCATTER:
+            index, shape, basic = n.ctx
+            if basic and column_of(index, shape) is not None:
+                groups[id(n)] = [(index, resolved(n.parents[0]))]
+        elif n.prim.name == "add" and len(n.parents) == 2 and id(n) not in differences:
+            a, b = (resolved(p) for p in n.parents)
+            left, right = groups.get(id(a)), groups.get(id(b))
+            if left is None or right is None or uses[id(a)] != 1 or uses[id(b)] != 1:
+                continue
+            if not a.value.shape == b.value.shape == n.value.shape:
+                continue
+            columns = [column_of(index, n.value.shape) for index, _ in left + right]
+            if len(set(columns)) == len(columns):
+                groups[id(n)] = left + right
+                skipped.update((id(a), id(b)))
+    return {key: group for key, group in groups.items() if key not in skipped and len(group) > 1}
