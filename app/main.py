@@ -14,7 +14,6 @@ from app import __version__
 from app.api import api_router
 from app.api.errors import install_error_handlers
 from app.api.limits import BodySizeLimit, ComputeSlots
-from app.runtime import keep_freed_memory
 from app.settings import SETTINGS, STATIC_DIR, TEMPLATES_DIR, Settings
 
 API_PREFIX = "/api/v1"
@@ -26,7 +25,6 @@ CONTENT_SECURITY_POLICY = (
 
 
 def create_app(settings: Settings = SETTINGS) -> FastAPI:
-    keep_freed_memory()
     app = FastAPI(
         title="Gradient Descent Playground API",
         version=__version__,
