@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gzip
 import json
-import time
 import urllib.request
 from pathlib import Path
 
@@ -230,51 +228,6 @@ def test_phone_width_fits_without_horizontal_scroll(gdp_phone):
         page.get_by_test_id(tid).scroll_into_view_if_needed()
         assert page.get_by_test_id(tid).is_visible()
     gdp_phone.assert_clean()
-
-
-def test_performance_figures(gdp):
-    """Prints (does not assert) first-contour time, animation fps and first-view weight."""
-    page = gdp.page
-    responses: list[tuple[str, str]] = []
-    page.on("response", lambda r: responses.append((r.url, r.request.resource_type)))
-    t0 = time.perf_counter()
-    page.goto(gdp.base + "/")
-    page.wait_for_selector("[data-testid=surface][data-ready='1']", timeout=15_000)
-    first_contour = time.perf_counter() - t0
-    in_page = page.get_by_test_id("surface").get_attribute("data-first-contour-ms")
-
-    assets = sorted({u for u, kind in responses if kind in ("script", "stylesheet")})
-    raw = gz = 0
-    for url in assets:
-        with urllib.request.urlopen(url) as r:
-            body = r.read()
-        raw += len(body)
-        gz += len(gzip.compress(body, 9))
-
-    runs = "&".join(["run=sgd:lr=0.0005", "run=adam:lr=0.02"] * 4)
-    gdp.goto(f"/?objective=rosenbrock&steps=5000&speed=16&{runs}")
-    page.get_by_test_id("play").click()
-    page.wait_for_function(
-        "() => Number(document.querySelector('[data-testid=surface]').dataset.points) > 8 * 200",
-        timeout=60_000,
-    )
-    fps = page.evaluate(
-        """() => new Promise(done => { let n = 0; const t0 = performance.now();
-             const tick = () => { n++;
-               if (performance.now() - t0 < 3000) requestAnimationFrame(tick);
-               else done(n * 1000 / (performance.now() - t0)); };
-             requestAnimationFrame(tick); })"""
-    )
-    points = page.get_by_test_id("surface").get_attribute("data-points")
-    print(
-        f"\n[perf] time to first contour: {in_page} ms after navigation start"
-        f" ({first_contour * 1000:.0f} ms wall clock including page.goto)"
-        f"\n[perf] fps while animating 8 runs x 5,000 steps: {fps:.1f}"
-        f" (points drawn at the end: {points})"
-        f"\n[perf] first-view JS+CSS: {len(assets)} files, {raw / 1024:.1f} KB raw,"
-        f" {gz / 1024:.1f} KB gzipped"
-    )
-    gdp.assert_clean()
 
 
 def test_share_exports_csv_and_shows_the_curl_command(gdp):
