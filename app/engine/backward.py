@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -67,9 +66,10 @@ def backward(
     nodes off the path have no cotangent and are skipped.
     """
     # Without a tape, walk the graph; the inputs asked about are where the walk stops.
-    stop = frozenset(id(t) for t in wrt) if tape is None else frozenset()
+    stop = frozenset(id(t) for t in wrt) if tape is None else _NOWHERE
     order = (tape if tape is not None else topological_order(root, stop)) if root.needs_grad else []
-    seed = Tensor(np.ones(root.value.shape)) if create_graph else ones_like(root.value.shape)
+    shape = root.value.shape
+    seed = Tensor(np.ones(shape)) if create_graph else ones_like(shape)
     cotangents = _pass(root, seed, order, stop, create_graph, keep_cotangents)
     results = []
     for t in wrt:
@@ -106,12 +106,18 @@ def _pass(
     return cotangents
 
 
+_NOWHERE: frozenset[int] = frozenset()
 _ONE = np.ones(1)
 _ONE.flags.writeable = False
+_SEEDS: dict[tuple[int, ...], np.ndarray] = {}
 
 
-@functools.lru_cache(maxsize=64)
 def ones_like(shape: tuple[int, ...]) -> np.ndarray:
     """The seed: a read-only view of a single 1.0 in shape (every stride 0), so a large batch
-    costs no memory to fill or to read. Cached, since a view's Python constructor is slow."""
-    return np.ndarray(shape, buffer=_ONE, strides=(0,) * len(shape))
+    costs no memory to fill or to read. Kept by shape, since a view's constructor is slow."""
+    seed = _SEEDS.get(shape)
+    if seed is None:
+        seed = np.ndarray(shape, buffer=_ONE, strides=(0,) * len(shape))
+        if len(_SEEDS) < 64:
+            _SEEDS[shape] = seed
+    return seed

@@ -22,7 +22,8 @@ import numpy as np
 
 from app.engine.autodiff import batch_value_and_grad, record
 from app.engine.backward import backward
-from app.engine.plan import Program, plan
+from app.engine.plan import plan
+from app.engine.program import Program
 from app.engine.tensor import Tensor, recording
 
 

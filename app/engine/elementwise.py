@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from app.engine.primitives import NUMBERS, binary, unary
-from app.engine.tensor import ShapeError, Tensor, as_tensor, define, node, value_of
+from app.engine.tensor import ShapeError, Tensor, as_tensor, define, node, node1, value_of
 
 # --- masks: no gradient flows through them, but they follow the data --------------------------
 
@@ -147,7 +147,7 @@ def power(base: Any, exponent: Any) -> Any:
             return _power_by_number(np.asarray(base, dtype=np.float64), exponent)
         x = base.value
         value = x * x if exponent == 2.0 else np.power(x, exponent)  # as _power_by_number
-        return node(value, _POWER_BY_NUMBER, (base,), exponent)
+        return node1(value, _POWER_BY_NUMBER, base, exponent)
     return power_tensor(base, exponent)
 
 

@@ -19,69 +19,20 @@ from typing import Any
 import numpy as np
 
 from app.engine.backward import topological_order
+from app.engine.program import (
+    INTO_1,
+    INTO_2,
+    NEW_1,
+    NEW_2,
+    NEW_N,
+    WHOLE,
+    Program,
+    Step,
+    allocate_columns,
+    copy_columns,
+)
 from app.engine.shape import SCATTER, column_of
 from app.engine.tensor import Tensor
-
-# How a step reads its inputs and where its result goes: INTO_* write into the out slot's own
-# array, NEW_* store a fresh array (or a view) in it, WHOLE steps work on the slots themselves.
-INTO_1, INTO_2, NEW_1, NEW_2, NEW_N, WHOLE = range(6)
-Step = tuple[int, Callable[..., Any], int, Any, Any]
-
-
-class Program:
-    """Steps over numbered slots: slot 0 holds the points, the rest nodes and constants.
-
-    Each call takes a set of slots (constants in place, a buffer in each buffered slot) from a
-    pool, so calls from several threads, or a call inside another, never share buffers.
-    """
-
-    __slots__ = ("_buffered", "_free", "_layout", "grad", "steps", "value")
-
-    def __init__(
-        self,
-        steps: list[Step],
-        slots: list[Any],
-        buffered: list[int],
-        value: tuple[int, bool],
-        grad: tuple[int, bool],
-    ) -> None:
-        self.steps = steps
-        self.value, self.grad = value, grad  # (slot, whether to copy it before handing it out)
-        self._layout, self._buffered = slots, buffered  # later sets copy these buffers' layout
-        self._free = [slots]
-
-    def __call__(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        free = self._free
-        values = free.pop() if free else self._new_slots()
-        values[0] = points
-        for kind, fn, out, a, b in self.steps:
-            if kind == INTO_2:
-                fn(values[a], values[b], values[out])
-            elif kind == INTO_1:
-                fn(values[a], values[out])
-            elif kind == NEW_2:
-                values[out] = fn(values[a], values[b])
-            elif kind == NEW_1:
-                values[out] = fn(values[a])
-            elif kind == NEW_N:
-                values[out] = fn(*[values[i] for i in a])
-            else:
-                fn(values)
-        (value_slot, copy_value), (grad_slot, copy_grad) = self.value, self.grad
-        value, grad = values[value_slot], values[grad_slot]
-        free.append(values)
-        # Hand out fresh arrays the caller may keep or change: never a buffer, constant or view.
-        if copy_value or value.base is not None:
-            value = value.copy()
-        if copy_grad or grad.base is not None:
-            grad = grad.copy()
-        return value, grad
-
-    def _new_slots(self) -> list[Any]:
-        slots = self._layout.copy()
-        for slot in self._buffered:
-            slots[slot] = np.empty_like(slots[slot])
-        return slots
 
 
 def plan(variable: Tensor, root: Tensor, grad: Tensor) -> Program | None:
@@ -142,12 +93,12 @@ def plan(variable: Tensor, root: Tensor, grad: Tensor) -> Program | None:
             written = [(index, slots[s]) for index, s in columns[key] if id(s) in in_place]
             make = np.empty if len(columns[key]) == groups[key].value.shape[1] else np.zeros
             steps.append(
-                (WHOLE, _allocate(make, groups[key].value.shape, target, written), 0, 0, 0)
+                (WHOLE, allocate_columns(make, groups[key].value.shape, target, written), 0, 0, 0)
             )
         if id(n) in columns:
             copied = [(index, slots[s]) for index, s in columns[id(n)] if id(s) not in in_place]
             if copied:
-                steps.append((WHOLE, _copy_columns(slots[n], copied), 0, 0, 0))
+                steps.append((WHOLE, copy_columns(slots[n], copied), 0, 0, 0))
             continue
         fn, args, into = forward(n)
         out = slots[n]
@@ -204,9 +155,9 @@ def _spread_uniform_constants(steps: list[Step], values: list[Any], constants: s
         if slot not in constants or type(value) is not np.ndarray or value.size < 2:
             continue
         if all(isinstance(fn, np.ufunc) and fn.signature is None for fn in fns):
-            first = value.reshape(-1)[:1]
+            first = value.reshape(-1)[0]
             if np.all(value == first):
-                values[slot] = np.broadcast_to(first.reshape(()), value.shape)
+                values[slot] = np.broadcast_to(np.array(first), value.shape)
 
 
 def _read_by(kind: int, a: Any, b: Any) -> tuple[int, ...]:
@@ -224,31 +175,6 @@ def _step(into: bool, fn: Callable[..., Any], out: int, args: tuple[int, ...]) -
     if len(args) == 2:
         return (INTO_2 if into else NEW_2, fn, out, args[0], args[1])
     return (NEW_N, fn, out, args, None)
-
-
-def _allocate(
-    make: Callable[..., np.ndarray], shape: tuple[int, ...], target: int, columns: list
-) -> Callable[[list], None]:
-    """A fresh array for a column group, and its columns as the slots of the cotangents that
-    are computed straight into them."""
-
-    def allocate(values: list) -> None:
-        array = values[target] = make(shape)
-        for index, slot in columns:
-            values[slot] = array[index]
-
-    return allocate
-
-
-def _copy_columns(target: int, columns: list) -> Callable[[list], None]:
-    """Copy the cotangents computed elsewhere into their columns."""
-
-    def copy(values: list) -> None:
-        array = values[target]
-        for index, slot in columns:
-            array[index] = values[slot]
-
-    return copy
 
 
 def _units(nodes: list[Tensor], live: set[int]) -> dict[int, Tensor]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.tensor import ShapeError, Tensor, Vjp, as_tensor, define, node
+from app.engine.tensor import ShapeError, Tensor, Vjp, as_tensor, define, node1, node2
 
 # Plain numbers kept out of the graph; bool is excluded on purpose (True + x is a mistake).
 NUMBERS = frozenset({int, float, np.float64})
@@ -25,7 +25,7 @@ def unary(name: str, forward: Callable[[Any], Any], vjp: Vjp) -> Callable[[Any],
     def apply(x: Any) -> Any:
         if type(x) is not Tensor:
             return forward(x)
-        return node(forward(x.value), record, (x,))
+        return node1(forward(x.value), record, x)
 
     apply.__name__ = apply.__qualname__ = name
     return apply
@@ -53,7 +53,7 @@ def binary(
             name, (vjp_a_by_number,), partial(_number_right, forward), into=True, form="x op c"
         )
         left = define(
-            name, (vjp_b_by_number,), lambda ctx: partial(forward, ctx[1]), into=True, form="c op x"
+            name, (vjp_b_by_number,), partial(_number_left, forward), into=True, form="c op x"
         )
 
     def apply(a: Any, b: Any) -> Any:
@@ -64,20 +64,20 @@ def binary(
                 return forward(a, b)
             if numbers_inline:
                 if a_is_tensor and type(b) in NUMBERS:
-                    return node(forward(a.value, b), right, (a,), float(b))
+                    return node1(forward(a.value, b), right, a, float(b))
                 if b_is_tensor and type(a) in NUMBERS:
-                    return node(forward(a, b.value), left, (b,), ("by", float(a)))
+                    return node1(forward(a, b.value), left, b, ("by", float(a)))
             a, b = as_tensor(a), as_tensor(b)
         try:
             value = forward(a.value, b.value)
         except ValueError:
             raise ShapeError(f"{name}: incompatible shapes {a.shape} and {b.shape}") from None
-        return node(value, both, (a, b))
+        return node2(value, both, a, b)
 
     def reflected(b: Tensor, a: Any) -> Any:
         """a op b for Tensor.__r*__, where a number on the left is the common case (1 - x)."""
         if numbers_inline and type(a) in NUMBERS:
-            return node(forward(a, b.value), left, (b,), ("by", float(a)))
+            return node1(forward(a, b.value), left, b, ("by", float(a)))
         return apply(a, b)
 
     apply.__name__ = apply.__qualname__ = name
@@ -86,5 +86,12 @@ def binary(
 
 
 def _number_right(forward: np.ufunc, number: float) -> Callable[..., Any]:
-    """The replay of `x op c`: c is the node's context."""
-    return lambda a, out=None: forward(a, number, out)
+    """The replay of `x op c`: c is the node's context, as a 0-d array, which NumPy takes as it
+    is where it converts a Python float on every call (the same float64 arithmetic)."""
+    c = np.asarray(number, dtype=np.float64)
+    return lambda a, out=None: forward(a, c, out)
+
+
+def _number_left(forward: np.ufunc, ctx: tuple[str, float]) -> Callable[..., Any]:
+    """The replay of `c op x`: ctx is ("by", c)."""
+    return partial(forward, np.asarray(ctx[1], dtype=np.float64))

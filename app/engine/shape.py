@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.tensor import ShapeError, Tensor, as_tensor, define, node, value_of
+from app.engine.tensor import ShapeError, Tensor, as_tensor, define, node, node1, value_of
 
 _RESHAPE = define(
     "reshape",
@@ -61,8 +61,6 @@ _BASIC_INDEX_TYPES = frozenset({int, slice, type(None), type(Ellipsis), np.int64
 def _is_basic_index(index: Any) -> bool:
     """Basic indices (ints, slices, None, ...) never repeat an element, so assignment suffices."""
     if type(index) is tuple:
-        if len(index) == 2 and type(index[0]) is slice and type(index[1]) is int:
-            return True  # p[:, k], by far the commonest, checked first
         return _BASIC_INDEX_TYPES.issuperset(map(type, index))  # twice as fast as all(...)
     return type(index) in _BASIC_INDEX_TYPES
 
@@ -84,7 +82,14 @@ def getitem(x: Any, index: Any) -> Any:
         raise ShapeError(
             f"getitem: index {index!r} does not fit shape {x.shape}: {error}"
         ) from None
-    return node(value, _GETITEM, (x,), (index, x.value.shape, _is_basic_index(index)))
+    # p[:, k], by far the commonest index, is known basic at a glance.
+    basic = (
+        type(index) is tuple
+        and len(index) == 2
+        and type(index[1]) is int
+        and type(index[0]) is slice
+    ) or _is_basic_index(index)
+    return node1(value, _GETITEM, x, (index, x.value.shape, basic))
 
 
 def column_of(index: Any, shape: tuple[int, ...]) -> int | None:

@@ -147,6 +147,31 @@ def as_tensor(x: Any) -> Tensor:
     return x if type(x) is Tensor else Tensor(x)
 
 
+def node1(value: Any, prim: Primitive, x: Tensor, ctx: Any = None) -> Tensor:
+    """node(value, prim, (x,), ctx), for the commonest shape of node without its general case."""
+    out = _new(Tensor)
+    out.value, out.prim, out.parents, out.vjps, out.ctx = value, prim, (x,), prim.vjps, ctx
+    out.needs_grad, out.inputs = x.needs_grad, (x.value,)
+    tape = recording.tape
+    if tape is not None:
+        tape.append(out)
+    return out
+
+
+def node2(value: Any, prim: Primitive, a: Tensor, b: Tensor, ctx: Any = None) -> Tensor:
+    """node(value, prim, (a, b), ctx) without its general case."""
+    out = _new(Tensor)
+    out.value, out.prim, out.parents, out.vjps, out.ctx = value, prim, (a, b), prim.vjps, ctx
+    out.needs_grad, out.inputs = a.needs_grad or b.needs_grad, (a.value, b.value)
+    tape = recording.tape
+    if tape is not None:
+        tape.append(out)
+    return out
+
+
+_new = Tensor.__new__
+
+
 def node(
     value: Any,
     prim: Primitive,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -159,3 +163,41 @@ def test_nodes_the_output_does_not_use_are_left_out_of_the_replay() -> None:
     for _ in range(2):
         assert_same_as_eager(with_dead_branch, compiled, RNG.normal(size=(3, 2)))
     np.testing.assert_array_equal(compiled(np.ones((3, 2)))[1], [[2.0, 0.0]] * 3)
+
+
+def test_results_stay_as_they_were_handed_out_while_later_calls_reuse_the_buffers() -> None:
+    f = list_objectives()[1].loss
+    compiled = compiled_batch_value_and_grad(f)
+    first_points, later_points = RNG.normal(size=(7, 2)), RNG.normal(size=(7, 2))
+    compiled(first_points)  # the trace
+    kept = compiled(first_points)
+    snapshot = (kept[0].copy(), kept[1].copy())
+    for _ in range(3):
+        assert_same_as_eager(f, compiled, later_points)
+    np.testing.assert_array_equal(kept[0], snapshot[0])
+    np.testing.assert_array_equal(kept[1], snapshot[1])
+
+
+def test_calls_from_several_threads_share_no_buffers() -> None:
+    f = list_objectives()[1].loss
+    compiled = compiled_batch_value_and_grad(f)
+    compiled(RNG.normal(size=(20_000, 2)))
+    batches = [RNG.normal(size=(20_000, 2)) for _ in range(4)]
+    wanted = [batch_value_and_grad(f, points) for points in batches]
+    start = threading.Barrier(len(batches))
+
+    def run(points: np.ndarray) -> list:
+        start.wait()
+        return [compiled(points) for _ in range(20)]
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch mid-call (NumPy also lets go of the GIL)
+    try:
+        with ThreadPoolExecutor(len(batches)) as pool:
+            results = list(pool.map(run, batches))
+    finally:
+        sys.setswitchinterval(interval)
+    for got, (want_values, want_grads) in zip(results, wanted, strict=True):
+        for values, grads in got:
+            np.testing.assert_array_equal(values, want_values)
+            np.testing.assert_array_equal(grads, want_grads)
