@@ -30,31 +30,36 @@ from app.engine.tensor import Tensor, recording
 class CompiledValueAndGrad:
     """batch_value_and_grad(f, points), replaying f's graph for every later same-shaped batch.
 
-    Each input shape is traced on its first call, whose result comes from the traced pass.
+    Each batch shape is traced on its first call, whose result comes from the traced pass. The
+    memory layout is part of the key (the replay's buffers keep the trace's layout, and a sum's
+    order of additions follows the layout), so a batch laid out otherwise is traced anew.
     """
 
     def __init__(self, f: Callable[[Tensor], Any]) -> None:
         self.f = f
-        self._programs: dict[tuple[int, ...], Program | None] = {}
+        self._programs: dict[tuple[tuple[int, ...], tuple[int, ...]], Program | None] = {}
 
     def __call__(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         points = np.asarray(points, dtype=np.float64)
-        program = self._programs.get(points.shape, _UNTRACED)
+        key = (points.shape, points.strides)
+        program = self._programs.get(key, _UNTRACED)
         if program is not _UNTRACED and program is not None:
             return program(points)
         if program is None or recording.tape is not None:
             return batch_value_and_grad(self.f, points)
-        values, grads, self._programs[points.shape] = _trace(self.f, points)
+        values, grads, self._programs[key] = _trace(self.f, points)
         return values, grads
 
     def replays(self, shape: tuple[int, ...]) -> bool:
-        """Whether batches of this shape are replayed (False: not traced yet, or run eagerly)."""
-        return self._programs.get(tuple(shape)) is not None
+        """Whether C-ordered batches of this shape are replayed (False: not traced yet, or they
+        run eagerly)."""
+        strides = np.empty(shape).strides
+        return self._programs.get((tuple(shape), strides)) is not None
 
     @property
     def traced_shapes(self) -> list[tuple[int, ...]]:
         """The batch shapes traced so far, in the order they were first seen."""
-        return list(self._programs)
+        return list(dict.fromkeys(shape for shape, _ in self._programs))
 
 
 def compiled_batch_value_and_grad(f: Callable[[Tensor], Any]) -> CompiledValueAndGrad:

@@ -201,3 +201,15 @@ def test_calls_from_several_threads_share_no_buffers() -> None:
         for values, grads in got:
             np.testing.assert_array_equal(values, want_values)
             np.testing.assert_array_equal(grads, want_grads)
+
+
+def test_a_batch_laid_out_otherwise_is_traced_anew() -> None:
+    def row_sums(p):  # a sum of 300 adds pairwise along a row in C order, one by one in F order
+        return E.sum(E.exp(p) * p, axis=1)
+
+    compiled = compiled_batch_value_and_grad(row_sums)
+    c_order = RNG.normal(size=(6, 300))
+    f_order = np.asfortranarray(RNG.normal(size=(6, 300)))
+    for points in (c_order, f_order, c_order, f_order):
+        assert_same_as_eager(row_sums, compiled, points)
+    assert compiled.traced_shapes == [(6, 300)] and compiled.replays((6, 300))
