@@ -92,13 +92,13 @@ def plan(variable: Tensor, root: Tensor, grad: Tensor) -> Program | None:
             fresh.add(target)
             written = [(index, slots[s]) for index, s in columns[key] if id(s) in in_place]
             make = np.empty if len(columns[key]) == groups[key].value.shape[1] else np.zeros
-            steps.append(
-                (WHOLE, allocate_columns(make, groups[key].value.shape, target, written), 0, 0, 0)
-            )
+            shape = groups[key].value.shape
+            steps.append((WHOLE, allocate_columns(make, shape, target, written), target, (), 0))
         if id(n) in columns:
             copied = [(index, slots[s]) for index, s in columns[id(n)] if id(s) not in in_place]
             if copied:
-                steps.append((WHOLE, copy_columns(slots[n], copied), 0, 0, 0))
+                reads = tuple(slot for _, slot in copied)
+                steps.append((WHOLE, copy_columns(slots[n], copied), slots[n], reads, 0))
             continue
         fn, args, into = forward(n)
         out = slots[n]
@@ -110,10 +110,11 @@ def plan(variable: Tensor, root: Tensor, grad: Tensor) -> Program | None:
         steps.append(_step(into, fn, out, tuple(slots[p] for p in args)))
     value, gradient = slots[root], slots[grad]
     _spread_uniform_constants(steps, slots.values, slots.constants)
+    shared = _share_buffers(steps, buffered, slots.values, (value, gradient))
     return Program(
         steps,
         slots.values,
-        buffered,
+        shared,
         (value, value not in fresh),
         (gradient, gradient not in fresh),
     )
@@ -160,13 +161,56 @@ def _spread_uniform_constants(steps: list[Step], values: list[Any], constants: s
                 values[slot] = np.broadcast_to(np.array(first), value.shape)
 
 
+def _share_buffers(
+    steps: list[Step], buffered: list[int], values: list[Any], outputs: tuple[int, int]
+) -> list[list[int]]:
+    """Slots whose values are dead by the time another step writes share one buffer, as NumPy
+    would hand a freed temporary to the next array: a smaller set of arrays stays in cache.
+    A NEW step's result may be a view of its inputs (a reshape), so it keeps them alive too.
+    Returns the slots of each buffer; their template arrays in values are made one."""
+    roots: dict[int, set[int]] = {slot: {slot} for slot in buffered}  # slot -> buffers it views
+    last = dict.fromkeys(buffered, -1)  # buffer -> the last step that reads it
+    for i, (kind, _, out, a, b) in enumerate(steps):
+        read = [roots.get(slot, set()) for slot in _read_by(kind, a, b)]
+        for buffer in set().union(*read):
+            last[buffer] = i
+        if kind in (NEW_1, NEW_2, NEW_N):
+            roots[out] = set().union(*read)
+    for slot in outputs:
+        for buffer in roots.get(slot, ()):
+            last[buffer] = len(steps)  # handed out (copied) after the last step
+    groups: list[list[int]] = []
+    free_after: list[int] = []  # per group: the last read of the slot it holds now
+    for i, (kind, _, out, _, _) in enumerate(steps):
+        if kind > INTO_2 or out not in roots or roots[out] != {out}:
+            continue
+        like = values[out]
+        fits = [
+            k
+            for k, group in enumerate(groups)
+            if free_after[k] < i and _same_layout(values[group[0]], like)
+        ]
+        if fits:
+            groups[fits[0]].append(out)
+            values[out] = values[groups[fits[0]][0]]
+            free_after[fits[0]] = last[out]
+        else:
+            groups.append([out])
+            free_after.append(last[out])
+    return groups
+
+
+def _same_layout(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and a.dtype == b.dtype and a.strides == b.strides
+
+
 def _read_by(kind: int, a: Any, b: Any) -> tuple[int, ...]:
-    """The slots a step reads (a WHOLE step reads only cotangents, never a constant)."""
+    """The slots a step reads (a WHOLE step's are in a: cotangents, never a constant)."""
     if kind in (INTO_2, NEW_2):
         return (a, b)
     if kind in (INTO_1, NEW_1):
         return (a,)
-    return a if kind == NEW_N else ()
+    return a
 
 
 def _step(into: bool, fn: Callable[..., Any], out: int, args: tuple[int, ...]) -> Step:

@@ -26,7 +26,7 @@ class Program:
         self,
         steps: list[Step],
         slots: list[Any],
-        buffered: list[int],
+        buffered: list[list[int]],
         value: tuple[int, bool],
         grad: tuple[int, bool],
     ) -> None:
@@ -64,8 +64,10 @@ class Program:
 
     def _new_slots(self) -> list[Any]:
         slots = self._layout.copy()
-        for slot in self._buffered:
-            slots[slot] = np.empty_like(slots[slot])
+        for group in self._buffered:  # the slots sharing one buffer
+            buffer = np.empty_like(slots[group[0]])
+            for slot in group:
+                slots[slot] = buffer
         return slots
 
 

@@ -213,3 +213,17 @@ def test_a_batch_laid_out_otherwise_is_traced_anew() -> None:
     for points in (c_order, f_order, c_order, f_order):
         assert_same_as_eager(row_sums, compiled, points)
     assert compiled.traced_shapes == [(6, 300)] and compiled.replays((6, 300))
+
+
+def test_buffers_are_shared_only_once_nothing_reads_them_through_a_view() -> None:
+    def views_read_late(p):
+        early = E.transpose(E.reshape(E.exp(p), (-1, 2, 1)), (0, 2, 1))  # views of one buffer
+        churn = p
+        for _ in range(6):  # buffers written while the views wait
+            churn = E.sin(churn) * 1.5 + p
+        return E.sum(E.reshape(early, (-1, 2)) * churn, axis=1) + E.sum(early[:, 0, :], axis=1)
+
+    compiled = compiled_batch_value_and_grad(views_read_late)
+    for _ in range(3):
+        assert_same_as_eager(views_read_late, compiled, RNG.normal(size=(5, 2)))
+    assert compiled.replays((5, 2))
