@@ -101,7 +101,7 @@ def positive_or_one(x: Any) -> Any:
     """x where x > 0, else 1: the base whose log is safe to take."""
     if type(x) is not Tensor:
         return _positive_or_one(x)
-    return node(_positive_or_one(x.value), _POSITIVE_OR_ONE, (x,))
+    return node1(_positive_or_one(x.value), _POSITIVE_OR_ONE, x)
 
 
 power_tensor = binary(
@@ -113,9 +113,9 @@ power_tensor = binary(
 )
 
 
-def _power_by_number(x: Any, exponent: float, out: Any = None) -> Any:
+def _power_by_number(x: Any, exponent: float) -> Any:
     # x * x is what np.power computes for a square, without its dispatch.
-    return np.multiply(x, x, out) if exponent == 2.0 else np.power(x, exponent, out)
+    return x * x if exponent == 2.0 else np.power(x, exponent)
 
 
 def _power_by_number_vjp(g: Any, ans: Any, args: tuple, exponent: float) -> Any:

@@ -24,14 +24,17 @@ Replay = Callable[[Any], Callable[..., Any]]
 
 @dataclass(frozen=True, eq=False)
 class Primitive:
-    """One record of the engine's table: everything the three passes need to know about an op.
+    """One record of the engine's table: what the eager pass, the recorded pass (grad of grad)
+    and the compiled replay need to know about an op.
 
-    - vjps: one VJP per input (variadic ops pass theirs per node to `node`);
+    - vjps: one VJP per input (variadic ops pass theirs per node to `node`). A VJP never reads
+      raw values: what it needs of the data it asks an op for, so a recorded pass records it;
     - replay: the forward for the compiled replay, or None where the context holds data (where's
       condition, clip's mask, max's winners), so a graph using the op is never replayed;
     - into: the replayed forward takes an `out` array last, so a replay can reuse its buffers;
     - unit: an operand of all `unit` that leaves the other unchanged, bit for bit (x * 1.0 is x),
       so the compiled replay drops it (the seed of ones, above all).
+    tests/engine/test_engine_table.py checks each of these against the op itself.
     """
 
     name: str
@@ -39,7 +42,7 @@ class Primitive:
     replay: Replay | None = None
     into: bool = False
     unit: float | None = None
-    form: str = ""  # which of an op's records this is, e.g. "number on the right"
+    form: str = ""  # which of an op's records: "x op c" (a number on the right) or "c op x"
 
 
 # Every primitive the engine defines, in definition order; tests check each one's declarations.
@@ -47,10 +50,16 @@ TABLE: list[Primitive] = []
 
 
 def define(
-    name: str, vjps: tuple[Vjp, ...] = (), replay: Replay | None = None, **kw: Any
+    name: str,
+    vjps: tuple[Vjp, ...] = (),
+    replay: Replay | None = None,
+    *,
+    into: bool = False,
+    unit: float | None = None,
+    form: str = "",
 ) -> Primitive:
     """A new record, added to TABLE."""
-    record = Primitive(name, vjps, replay, **kw)
+    record = Primitive(name, vjps, replay, into, unit, form)
     TABLE.append(record)
     return record
 
