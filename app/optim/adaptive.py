@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.optim import hyperparams as spec
-from app.optim.arithmetic import Array, add_weight_decay, as_column, flag, lerp
+from app.optim.arithmetic import Array, add_weight_decay, any_run, as_column, flag, lerp
 from app.optim.base import OptimizerDef, State
 from app.optim.hyperparams import HyperParam, HyperParams
 
@@ -68,15 +68,21 @@ def _rmsprop_update(
     grad = add_weight_decay(grads, params, hp["weight_decay"])
     square_avg = state["square_avg"] * alpha + (1.0 - alpha) * (grad * grad)
     # grad_avg only exists in torch when centered; elsewhere it stays 0.
-    grad_avg = np.where(centered, lerp(state["grad_avg"], grad, 1.0 - alpha), 0.0)
-    # Like torch, a variance rounding below 0 gives NaN rather than a silent fix.
-    with np.errstate(invalid="ignore"):
-        avg = np.sqrt(np.where(centered, square_avg - grad_avg * grad_avg, square_avg))
+    if any_run(centered):
+        grad_avg = np.where(centered, lerp(state["grad_avg"], grad, 1.0 - alpha), 0.0)
+        # Like torch, a variance rounding below 0 gives NaN rather than a silent fix.
+        with np.errstate(invalid="ignore"):
+            avg = np.sqrt(np.where(centered, square_avg - grad_avg * grad_avg, square_avg))
+    else:
+        grad_avg, avg = state["grad_avg"], np.sqrt(square_avg)
     avg = avg + as_column(hp["eps"])
-    uses_momentum = momentum > 0
-    buf = np.where(uses_momentum, state["momentum_buffer"] * momentum + grad / avg, 0.0)
+    uses_momentum = momentum > 0  # a bool when every run shares momentum
     lr = as_column(hp["lr"])
-    new_params = np.where(uses_momentum, params + (-lr) * buf, params + (-lr) * (grad / avg))
+    if not any_run(uses_momentum):  # the all-zero buffer stays as it is
+        buf, new_params = state["momentum_buffer"], params + (-lr) * (grad / avg)
+    else:
+        buf = np.where(uses_momentum, state["momentum_buffer"] * momentum + grad / avg, 0.0)
+        new_params = np.where(uses_momentum, params + (-lr) * buf, params + (-lr) * (grad / avg))
     return new_params, {"square_avg": square_avg, "momentum_buffer": buf, "grad_avg": grad_avg}
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from app.optim import hyperparams as spec
-from app.optim.arithmetic import Array, add_weight_decay, any_run, as_column, flag
+from app.optim.arithmetic import Array, add_weight_decay, any_run, as_column, every_run, flag
 from app.optim.base import OptimizerDef, State
 from app.optim.hyperparams import HyperParam, HyperParams
 
@@ -22,19 +22,20 @@ def _update(
     momentum = as_column(hp["momentum"])
     dampening = as_column(hp["dampening"])
     grad = add_weight_decay(grads, params, hp["weight_decay"])
-    uses_momentum = momentum != 0
+    uses_momentum = momentum != 0  # a bool when every run shares momentum
     lr = as_column(hp["lr"])
-    if not np.any(uses_momentum):
+    if not any_run(uses_momentum):
         # Plain gradient descent for every run: the all-zero buffer stays as it is.
         return params - lr * grad, {"momentum_buffer": state["momentum_buffer"]}
     # torch starts the buffer AT the first gradient (no dampening on step 1).
     buf = grad if step == 1 else momentum * state["momentum_buffer"] + (1.0 - dampening) * grad
     # Runs without momentum keep an all-zero buffer, as torch keeps none.
-    if not np.all(uses_momentum):
+    mixed = not every_run(uses_momentum)
+    if mixed:
         buf = np.where(uses_momentum, buf, 0.0)
     nesterov = flag(hp["nesterov"])
     direction = np.where(nesterov, grad + momentum * buf, buf) if any_run(nesterov) else buf
-    if not np.all(uses_momentum):
+    if mixed:
         direction = np.where(uses_momentum, direction, grad)
     return params - lr * direction, {"momentum_buffer": buf}
 
