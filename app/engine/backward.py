@@ -14,8 +14,13 @@ from app.engine.tensor import Tensor
 def topological_order(
     roots: Tensor | Sequence[Tensor], stop: frozenset[int] = frozenset(), every_node: bool = False
 ) -> list[Tensor]:
-    """Nodes that need a gradient (with every_node, constants too), each after all of its parents,
-    parents in argument order; iterative, so any depth works. Nodes in stop are not looked past."""
+    """Nodes that need a gradient, each after all of its parents; iterative, so any depth works.
+    Nodes in stop are not looked past.
+
+    With every_node, constants too, and each node's parents are met in argument order, as the
+    graph view numbers them. Without, the order the backward pass has always walked, which fixes
+    the order it adds a node's contributions in, and so the last bits of every gradient.
+    """
     order: list[Tensor] = []
     seen: set[int] = set()
     roots = [roots] if type(roots) is Tensor else list(roots)
@@ -31,7 +36,7 @@ def topological_order(
         seen.add(key)
         stack.append((current, True))
         if key not in stop:
-            for parent in reversed(current.parents):
+            for parent in reversed(current.parents) if every_node else current.parents:
                 if (every_node or parent.needs_grad) and id(parent) not in seen:
                     stack.append((parent, False))
     return order
