@@ -30,14 +30,21 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"app.lessons", "app.runs", "app.objectives"}),
         frozenset({"numpy"}),
     ),
+    "app.tuning": (
+        frozenset({"app.tuning", "app.runs", "app.objectives", "app.optim"}),
+        frozenset({"numpy"}),
+    ),
     "app.api": (
-        frozenset({"app.api", "app.runs", "app.objectives", "app.optim", "app.errors"}),
+        frozenset(
+            {"app.api", "app.tuning", "app.runs", "app.objectives", "app.optim", "app.errors"}
+        ),
         frozenset({"fastapi", "pydantic", "starlette", "anyio", "orjson", "numpy"}),
     ),
     "app.main": (
-        frozenset({"app", "app.api", "app.settings"}),
+        frozenset({"app", "app.api", "app.settings", "app.static_assets"}),
         frozenset({"fastapi", "starlette", "jinja2"}),
     ),
+    "app.static_assets": (frozenset(), frozenset({"starlette"})),
     "app.__main__": (frozenset({"app.main"}), frozenset({"uvicorn"})),
     "app.client": (frozenset(), frozenset({"httpx"})),
     "app.cli": (frozenset({"app.client"}), frozenset()),
