@@ -4,7 +4,7 @@
 Needs Debian's chromium (apt-get install chromium) and the dev extras (Playwright). Starts its
 own server on a free port, unless BASE_URL names one that is already running.
 
-Run: python -m benchmarks.page
+Run: python -m benchmarks.first_view
 """
 
 from __future__ import annotations
