@@ -14,7 +14,6 @@ from app import __version__
 from app.api import api_router
 from app.api.errors import install_error_handlers
 from app.api.limits import BodySizeLimit, ComputeSlots
-from app.runtime import keep_freed_memory
 from app.settings import SETTINGS, STATIC_DIR, TEMPLATES_DIR, Settings
 from app.static_assets import REVALIDATE, StaticVersion, VersionedStaticFiles
 
@@ -32,7 +31,6 @@ UNZIPPED = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/jsonl", "application/x
 
 
 def create_app(settings: Settings = SETTINGS) -> FastAPI:
-    keep_freed_memory()
     app = FastAPI(
         title="Gradient Descent Playground API",
         version=__version__,

@@ -6,13 +6,9 @@ import os
 import timeit
 from collections.abc import Callable
 
-from app.runtime import keep_freed_memory
-
 # One thread everywhere, so ratios compare the same amount of hardware.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
-# As the server does at start-up (app.main), so the figures are the ones it sees.
-keep_freed_memory()
 
 
 def best_seconds(fn: Callable[[], object], *, repeat: int = 7, min_time: float = 0.2) -> float:

@@ -9,7 +9,7 @@ import numpy as np
 
 from app.engine.backward import backward
 from app.engine.reductions import sum
-from app.engine.shape import getitem
+from app.engine.shape import getitem, reshape
 from app.engine.tensor import Tensor, recording
 
 Argnum = int | tuple[int, ...]
@@ -36,7 +36,7 @@ def _variables(args: tuple, argnums: tuple[int, ...]) -> tuple[list[Any], list[T
     return args, variables, nested
 
 
-def _record(f: Callable[..., Any], *args: Any) -> tuple[Any, list[Tensor] | None]:
+def record(f: Callable[..., Any], *args: Any) -> tuple[Any, list[Tensor] | None]:
     """Run f, keeping a tape of its nodes unless an enclosing transform already keeps one."""
     if recording.tape is not None:
         return f(*args), None
@@ -61,7 +61,7 @@ def value_and_grad(f: Callable[..., Any], argnum: Argnum = 0) -> Callable[..., t
 
     def transformed(*args: Any) -> tuple[Any, Any]:
         args, variables, nested = _variables(args, argnums)
-        out, tape = _record(f, *args)
+        out, tape = record(f, *args)
         out = _scalar_output(out, "value_and_grad")
         grads, _ = backward(out, variables, create_graph=nested, tape=tape)
         if not nested:
@@ -79,17 +79,19 @@ def grad(f: Callable[..., Any], argnum: Argnum = 0) -> Callable[..., Any]:
 
 
 def hessian(f: Callable[[Any], Any]) -> Callable[[Any], np.ndarray]:
-    """The (d, d) matrix of second derivatives of scalar f of one (d,) vector."""
+    """The second derivatives of scalar f of one array x, shaped x.shape + x.shape: a (d, d)
+    matrix for a vector, and a plain number's second derivative for a plain number."""
 
     def transformed(x: Any) -> np.ndarray:
         point = Tensor(x, needs_grad=True)
         out = _scalar_output(f(point), "hessian")
         (gradient,), _ = backward(out, [point], create_graph=True)
-        rows = []
+        flat = reshape(gradient, (-1,))
+        rows = np.empty((point.value.size, point.value.size))
         for i in range(point.value.size):
-            (row,), _ = backward(getitem(gradient, i), [point])
-            rows.append(np.asarray(row, dtype=np.float64).reshape(-1))
-        return np.stack(rows).reshape(point.shape + point.shape)
+            (row,), _ = backward(getitem(flat, i), [point])
+            rows[i] = np.reshape(row, -1)
+        return rows.reshape(point.shape + point.shape)
 
     return transformed
 
@@ -100,7 +102,7 @@ def batch_value_and_grad(f: Callable[[Tensor], Any], points: Any) -> tuple[np.nd
     Rows do not interact, so the gradient of the sum gives every row's own gradient in one pass.
     """
     variable = Tensor(points, needs_grad=True)
-    values, tape = _record(f, variable)
+    values, tape = record(f, variable)
     values = values if type(values) is Tensor else Tensor(values)
     # Seeding every value with 1 is the gradient of their sum, without a sum node.
     (grads,), _ = backward(values, [variable], tape=tape, keep_cotangents=False)

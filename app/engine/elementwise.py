@@ -1,7 +1,9 @@
 """Elementwise primitives. Each line pairs a NumPy forward with its vector-Jacobian products.
 
 VJPs are written with the engine's own ops, so the same code differentiates again when the
-backward pass is recorded (second derivatives for free).
+backward pass is recorded (second derivatives for free), and so the compiled replay can replay
+the backward pass too. A VJP that needs a mask of the data asks a mask primitive for it, never
+the raw values, so a replay recomputes the mask from each call's data.
 """
 
 from __future__ import annotations
@@ -10,21 +12,46 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.primitives import _NUMBERS, binary, unary
-from app.engine.tensor import (
-    AT_ONES,
-    LINEAR_VJPS,
-    REPLAYS,
-    ShapeError,
-    Tensor,
-    as_tensor,
-    node,
-    value_of,
-)
+from app.engine.primitives import NUMBERS, binary, unary
+from app.engine.tensor import ShapeError, Tensor, as_tensor, define, node, node1, value_of
+
+# --- masks: no gradient flows through them, but they follow the data --------------------------
+
+_POSITIVE_MASK = define("positive_mask", (), lambda ctx: _is_positive, into=True)
+_LARGER_SHARE = define("larger_share", (), lambda ctx: _larger_share)
+
+
+def _is_positive(x: Any, out: Any = None) -> Any:
+    return np.greater(x, 0.0, out)
+
+
+def _larger_share(a: Any, b: Any) -> Any:
+    # As torch: the larger input gets the gradient, a tie splits it evenly.
+    return np.greater(a, b) + 0.5 * np.equal(a, b)
+
+
+def _mask(value: Any, record: Any, parents: tuple[Tensor, ...]) -> Tensor:
+    out = node(value, record, parents)
+    out.needs_grad = False  # a step function: its derivative is zero wherever it exists
+    return out
+
+
+def positive_mask(x: Any) -> Any:
+    """x > 0 as booleans."""
+    if type(x) is not Tensor:
+        return _is_positive(x)
+    return _mask(_is_positive(x.value), _POSITIVE_MASK, (x,))
+
+
+def larger_share(a: Any, b: Any) -> Any:
+    """1 where a > b, 0.5 where a == b, else 0: a's share of the gradient of maximum(a, b)."""
+    if type(a) is not Tensor and type(b) is not Tensor:
+        return _larger_share(a, b)
+    a, b = as_tensor(a), as_tensor(b)
+    return _mask(_larger_share(a.value, b.value), _LARGER_SHARE, (a, b))
+
 
 # --- arithmetic -------------------------------------------------------------------------------
-
-# With a plain number c on one side, ctx holds c (number on the right) or ("by", c) (on the left).
 
 
 def pass_through(g: Any, ans: Any, args: tuple, ctx: Any) -> Any:
@@ -37,20 +64,6 @@ def negated(g: Any, ans: Any, args: tuple, ctx: Any) -> Any:
     return -g
 
 
-def _times_number(g: Any, ans: Any, args: tuple, c: float) -> Any:
-    return g * c
-
-
-def _times_left_number(g: Any, ans: Any, args: tuple, ctx: tuple) -> Any:
-    return g * ctx[1]
-
-
-def _over_number(g: Any, ans: Any, args: tuple, c: float) -> Any:
-    return g / c
-
-
-LINEAR_VJPS.update({pass_through, negated, _times_number, _times_left_number, _over_number})
-
 add = binary("add", np.add, pass_through, pass_through, pass_through, pass_through)
 subtract = binary("subtract", np.subtract, pass_through, negated, pass_through, negated)
 multiply = binary(
@@ -58,34 +71,54 @@ multiply = binary(
     np.multiply,
     lambda g, ans, args, ctx: g * args[1],
     lambda g, ans, args, ctx: g * args[0],
-    _times_number,
-    _times_left_number,
+    lambda g, ans, args, c: g * c,
+    lambda g, ans, args, ctx: g * ctx[1],
+    unit=1.0,
 )
 divide = binary(
     "divide",
     np.true_divide,
     lambda g, ans, args, ctx: g / args[1],
     lambda g, ans, args, ctx: -g * ans / args[1],
-    _over_number,
+    lambda g, ans, args, c: g / c,
     lambda g, ans, args, ctx: -g * ans / args[0],
+)
+negative = unary("negative", np.negative, negated)
+
+
+def _positive_or_one(x: Any) -> Any:
+    return np.where(np.greater(x, 0.0), x, 1.0)
+
+
+_POSITIVE_OR_ONE = define(
+    "positive_or_one",
+    (lambda g, ans, args, ctx: g * positive_mask(args[0]),),
+    lambda ctx: _positive_or_one,
 )
 
 
-def _positive_log(x: Any) -> Any:
-    # d(a**b)/db = a**b·log(a); where a == 0 that term is 0, as in torch.
-    safe = where(value_of(x) > 0, x, 1.0)
-    return log(safe)
+def positive_or_one(x: Any) -> Any:
+    """x where x > 0, else 1: the base whose log is safe to take."""
+    if type(x) is not Tensor:
+        return _positive_or_one(x)
+    return node1(_positive_or_one(x.value), _POSITIVE_OR_ONE, x)
 
 
 power_tensor = binary(
     "power",
     np.power,
     lambda g, ans, args, ctx: g * args[1] * args[0] ** (args[1] - 1.0),
-    lambda g, ans, args, ctx: g * ans * _positive_log(args[0]),
+    # d(a**b)/db = a**b·log(a); where a <= 0 that term is 0, as in torch.
+    lambda g, ans, args, ctx: g * ans * log(positive_or_one(args[0])),
 )
 
 
-def _power_const_vjp(g: Any, ans: Any, args: tuple, exponent: float) -> Any:
+def _power_by_number(x: Any, exponent: float) -> Any:
+    # x * x is what np.power computes for a square, without its dispatch.
+    return x * x if exponent == 2.0 else np.power(x, exponent)
+
+
+def _power_by_number_vjp(g: Any, ans: Any, args: tuple, exponent: float) -> Any:
     if exponent == 2.0:
         return (args[0] + args[0]) * g
     if exponent == 1.0:
@@ -95,41 +128,28 @@ def _power_const_vjp(g: Any, ans: Any, args: tuple, exponent: float) -> Any:
     return g * (exponent * power(args[0], exponent - 1.0))
 
 
-def _power_const_at_ones(ans: Any, args: tuple, exponent: float) -> Any:
+def _replay_power_by_number(exponent: float) -> Any:
     if exponent == 2.0:
-        return args[0] + args[0]
-    if exponent in (0.0, 1.0):
-        return None
-    return exponent * power(args[0], exponent - 1.0)
+        return lambda x, out=None: np.multiply(x, x, out)
+    return lambda x, out=None: np.power(x, exponent, out)
 
 
-_POWER_CONST_VJPS = (_power_const_vjp,)
-AT_ONES[_power_const_vjp] = _power_const_at_ones
+_POWER_BY_NUMBER = define(
+    "power", (_power_by_number_vjp,), _replay_power_by_number, into=True, form="x op c"
+)
 
 
 def power(base: Any, exponent: Any) -> Any:
     """base ** exponent; a plain-number exponent is kept out of the graph."""
-    if type(exponent) in _NUMBERS:
+    if type(exponent) in NUMBERS:
         exponent = float(exponent)
         if type(base) is not Tensor:
-            return np.power(np.asarray(base, dtype=np.float64), exponent)
-        value = base.value * base.value if exponent == 2.0 else np.power(base.value, exponent)
-        return node(value, "power", (base,), _POWER_CONST_VJPS, exponent)
+            return _power_by_number(np.asarray(base, dtype=np.float64), exponent)
+        x = base.value
+        value = x * x if exponent == 2.0 else np.power(x, exponent)  # as _power_by_number
+        return node1(value, _POWER_BY_NUMBER, base, exponent)
     return power_tensor(base, exponent)
 
-
-def _replay_power(traced: Tensor) -> Any:
-    if len(traced.parents) == 2:
-        return np.power
-    exponent = traced.ctx
-    if exponent == 2.0:
-        return lambda a: a * a
-    return lambda a: np.power(a, exponent)
-
-
-REPLAYS["power"] = _replay_power
-
-negative = unary("negative", np.negative, negated)
 
 # --- transcendental ---------------------------------------------------------------------------
 
@@ -165,27 +185,31 @@ def _softplus_forward(x: Any) -> np.ndarray:
 sigmoid = unary("sigmoid", _sigmoid_forward, lambda g, ans, args, ctx: g * (ans * (1.0 - ans)))
 softplus = unary("softplus", _softplus_forward, lambda g, ans, args, ctx: g * sigmoid(args[0]))
 relu = unary(
-    "relu", lambda x: np.maximum(x, 0.0), lambda g, ans, args, ctx: g * (value_of(args[0]) > 0)
+    "relu", lambda x: np.maximum(x, 0.0), lambda g, ans, args, ctx: g * positive_mask(args[0])
 )
-
-
-def _pick_larger(a: Any, b: Any, g: Any) -> Any:
-    # As torch: the larger input gets the gradient, a tie splits it evenly.
-    a, b = value_of(a), value_of(b)
-    return g * ((a > b) + 0.5 * (a == b))
-
-
 maximum = binary(
     "maximum",
     np.maximum,
-    lambda g, ans, args, ctx: _pick_larger(args[0], args[1], g),
-    lambda g, ans, args, ctx: _pick_larger(args[1], args[0], g),
+    lambda g, ans, args, ctx: g * larger_share(args[0], args[1]),
+    lambda g, ans, args, ctx: g * larger_share(args[1], args[0]),
+    into=False,  # NumPy wants maximum's out as a keyword
 )
 minimum = binary(
     "minimum",
     np.minimum,
-    lambda g, ans, args, ctx: _pick_larger(args[1], args[0], g),
-    lambda g, ans, args, ctx: _pick_larger(args[0], args[1], g),
+    lambda g, ans, args, ctx: g * larger_share(args[1], args[0]),
+    lambda g, ans, args, ctx: g * larger_share(args[0], args[1]),
+    into=False,
+)
+
+# --- selections whose context holds data: never replayed ----------------------------------------
+
+_WHERE = define(
+    "where",
+    (
+        lambda g, ans, args, condition: where(condition, g, 0.0),
+        lambda g, ans, args, condition: where(condition, 0.0, g),
+    ),
 )
 
 
@@ -200,13 +224,10 @@ def where(condition: Any, a: Any, b: Any) -> Any:
     except ValueError:
         shapes = f"{condition.shape}, {a.shape} and {b.shape}"
         raise ShapeError(f"where: incompatible shapes {shapes}") from None
-    return node(value, "where", (a, b), _WHERE_VJPS, condition)
+    return node(value, _WHERE, (a, b), condition)
 
 
-_WHERE_VJPS = (
-    lambda g, ans, args, condition: where(condition, g, 0.0),
-    lambda g, ans, args, condition: where(condition, 0.0, g),
-)
+_CLIP = define("clip", (lambda g, ans, args, inside: where(inside, g, 0.0),))
 
 
 def clip(x: Any, low: Any, high: Any) -> Any:
@@ -215,7 +236,4 @@ def clip(x: Any, low: Any, high: Any) -> Any:
     if type(x) is not Tensor:
         return np.clip(x, low, high)
     inside = (x.value >= low) & (x.value <= high)
-    return node(np.clip(x.value, low, high), "clip", (x,), _CLIP_VJPS, inside)
-
-
-_CLIP_VJPS = (lambda g, ans, args, inside: where(inside, g, 0.0),)
+    return node(np.clip(x.value, low, high), _CLIP, (x,), inside)

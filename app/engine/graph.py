@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.backward import backward
-from app.engine.reductions import sum_to_shape
+from app.engine.backward import backward, contribution, topological_order
 from app.engine.tensor import Tensor
 
 
@@ -32,22 +31,6 @@ class GraphNode:
 class Graph:
     nodes: tuple[GraphNode, ...]  # each node after its inputs; the last one is the output
     output: int
-
-
-def _all_nodes(root: Tensor) -> list[Tensor]:
-    """Every node, constants included, parents before children (iterative post-order)."""
-    order: list[Tensor] = []
-    seen: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False)]
-    while stack:
-        current, expanded = stack.pop()
-        if expanded:
-            order.append(current)
-        elif id(current) not in seen:
-            seen.add(id(current))
-            stack.append((current, True))
-            stack.extend((p, False) for p in reversed(current.parents) if id(p) not in seen)
-    return order
 
 
 _SYMBOLS = {"add": "+", "subtract": "−", "multiply": "×", "divide": "÷"}
@@ -82,13 +65,9 @@ def _label(t: Tensor, names: dict[int, str]) -> str:
 
 def _edge(t: Tensor, k: int, cotangent: np.ndarray) -> np.ndarray | None:
     """The VJP of t's k-th input at the given cotangent, in the input's shape (None: constant)."""
-    parent = t.parents[k]
-    if not parent.needs_grad:
+    if not t.parents[k].needs_grad:
         return None
-    out = np.asarray(t.vjps[k](cotangent, t.value, t.inputs, t.ctx), dtype=np.float64)
-    if out.shape != parent.value.shape:
-        out = sum_to_shape(out, parent.value.shape)
-    return out
+    return np.asarray(contribution(t, k, cotangent), dtype=np.float64)
 
 
 def trace_graph(f: Callable[..., Any], *args: Any, names: Sequence[str] | None = None) -> Graph:
@@ -100,7 +79,7 @@ def trace_graph(f: Callable[..., Any], *args: Any, names: Sequence[str] | None =
         raise ValueError(f"trace_graph: the function must return a scalar, got shape {out.shape}")
     _, cotangents = backward(out, inputs)
     labels = {id(t): name for t, name in zip(inputs, names or (), strict=False)}
-    order = _all_nodes(out)
+    order = topological_order(out, every_node=True)
     ids = {id(t): i for i, t in enumerate(order)}
     nodes = []
     for t in order:

@@ -1,4 +1,4 @@
-"""Builders that turn a NumPy forward function and its VJPs into an engine op.
+"""Builders that turn a NumPy forward and its VJPs into an engine op and its records in the table.
 
 An op called with no Tensor among its inputs returns the plain NumPy result, which is what the
 VJPs rely on during a first-order backward pass: they run the same code on raw arrays.
@@ -12,38 +12,49 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.tensor import REPLAYS, ShapeError, Tensor, Vjp, as_tensor, node
+from app.engine.tensor import ShapeError, Tensor, Vjp, as_tensor, define, node1, node2
+
+# Plain numbers kept out of the graph; bool is excluded on purpose (True + x is a mistake).
+NUMBERS = frozenset({int, float, np.float64})
 
 
-def unary(op: str, forward: Callable[[Any], Any], vjp: Vjp) -> Callable[[Any], Any]:
-    vjps = (vjp,)
+def unary(name: str, forward: Callable[[Any], Any], vjp: Vjp) -> Callable[[Any], Any]:
+    """An op of one input whose forward needs no context; a ufunc replays into a buffer."""
+    record = define(name, (vjp,), lambda ctx: forward, into=isinstance(forward, np.ufunc))
 
     def apply(x: Any) -> Any:
         if type(x) is not Tensor:
             return forward(x)
-        return node(forward(x.value), op, (x,), vjps)
+        return node1(forward(x.value), record, x)
 
-    apply.__name__ = op
-    apply.__qualname__ = op
-    REPLAYS[op] = lambda traced: forward
+    apply.__name__ = apply.__qualname__ = name
     return apply
 
 
 def binary(
-    op: str,
-    forward: Callable[[Any, Any], Any],
+    name: str,
+    forward: np.ufunc,
     vjp_a: Vjp,
     vjp_b: Vjp,
     vjp_a_by_number: Vjp | None = None,
     vjp_b_by_number: Vjp | None = None,
+    unit: float | None = None,
+    into: bool = True,
 ) -> Callable[[Any, Any], Any]:
     """An op of two inputs. With the vjp_*_by_number pair, a plain number on one side stays out of
-    the graph as context: no constant node, and one parent fewer for the backward pass to visit.
+    the graph as context (c on the right, ("by", c) on the left): no constant node, and one parent
+    fewer for the backward pass to visit. Each of the three forms is a record of its own. into:
+    the ufunc takes its output array as a third positional argument.
     """
-    vjps = (vjp_a, vjp_b)
-    vjps_a_only = (vjp_a_by_number,)
-    vjps_b_only = (vjp_b_by_number,)
+    both = define(name, (vjp_a, vjp_b), lambda ctx: forward, into=into, unit=unit)
     numbers_inline = vjp_a_by_number is not None
+    if numbers_inline:
+        right = define(
+            name, (vjp_a_by_number,), partial(_number_right, forward), into=True, form="x op c"
+        )
+        left = define(
+            name, (vjp_b_by_number,), partial(_number_left, forward), into=True, form="c op x"
+        )
 
     def apply(a: Any, b: Any) -> Any:
         a_is_tensor = type(a) is Tensor
@@ -52,38 +63,35 @@ def binary(
             if not (a_is_tensor or b_is_tensor):
                 return forward(a, b)
             if numbers_inline:
-                if a_is_tensor and type(b) in _NUMBERS:
-                    return node(forward(a.value, b), op, (a,), vjps_a_only, float(b))
-                if b_is_tensor and type(a) in _NUMBERS:
-                    return node(forward(a, b.value), op, (b,), vjps_b_only, ("by", float(a)))
+                if a_is_tensor and type(b) in NUMBERS:
+                    return node1(forward(a.value, b), right, a, float(b))
+                if b_is_tensor and type(a) in NUMBERS:
+                    return node1(forward(a, b.value), left, b, ("by", float(a)))
             a, b = as_tensor(a), as_tensor(b)
         try:
             value = forward(a.value, b.value)
         except ValueError:
-            raise ShapeError(f"{op}: incompatible shapes {a.shape} and {b.shape}") from None
-        return node(value, op, (a, b), vjps)
+            raise ShapeError(f"{name}: incompatible shapes {a.shape} and {b.shape}") from None
+        return node2(value, both, a, b)
 
     def reflected(b: Tensor, a: Any) -> Any:
         """a op b for Tensor.__r*__, where a number on the left is the common case (1 - x)."""
-        if numbers_inline and type(a) in _NUMBERS:
-            return node(forward(a, b.value), op, (b,), vjps_b_only, ("by", float(a)))
+        if numbers_inline and type(a) in NUMBERS:
+            return node1(forward(a, b.value), left, b, ("by", float(a)))
         return apply(a, b)
 
-    def replay(traced: Tensor) -> Callable[..., Any]:
-        """The forward for a traced node, with an inline number back in its place."""
-        number = traced.ctx
-        if len(traced.parents) == 2:
-            return forward
-        if type(number) is tuple:  # ("by", c): the number was on the left
-            return partial(forward, number[1])
-        return lambda a: forward(a, number)
-
-    apply.__name__ = op
-    apply.__qualname__ = op
+    apply.__name__ = apply.__qualname__ = name
     apply.reflected = reflected
-    REPLAYS[op] = replay
     return apply
 
 
-# Plain numbers kept out of the graph; bool is excluded on purpose (True + x is a mistake).
-_NUMBERS = frozenset({int, float, np.float64})
+def _number_right(forward: np.ufunc, number: float) -> Callable[..., Any]:
+    """The replay of `x op c`: c is the node's context, as a 0-d array, which NumPy takes as it
+    is where it converts a Python float on every call (the same float64 arithmetic)."""
+    c = np.asarray(number, dtype=np.float64)
+    return lambda a, out=None: forward(a, c, out)
+
+
+def _number_left(forward: np.ufunc, ctx: tuple[str, float]) -> Callable[..., Any]:
+    """The replay of `c op x`: ctx is ("by", c)."""
+    return partial(forward, np.asarray(ctx[1], dtype=np.float64))

@@ -8,7 +8,7 @@ import numpy as np
 
 from app.engine.elementwise import exp
 from app.engine.shape import reshape
-from app.engine.tensor import LINEAR_VJPS, REPLAYS, Tensor, node, value_of
+from app.engine.tensor import Tensor, define, node, value_of
 
 Axis = int | tuple[int, ...] | None
 
@@ -25,19 +25,21 @@ def _kept_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
+# ctx = (the input's shape, the broadcast shape)
+_BROADCAST_TO = define(
+    "broadcast_to",
+    (lambda g, ans, args, shapes: sum_to_shape(g, shapes[0]),),
+    lambda shapes: lambda x: np.broadcast_to(x, shapes[1]),
+)
+
+
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
     """x broadcast to shape; its VJP sums the copies back."""
     if type(x) is not Tensor:
         return np.broadcast_to(x, shape)
     if x.shape == shape:
         return x
-    return node(np.broadcast_to(x.value, shape), "broadcast_to", (x,), _BROADCAST_VJPS, x.shape)
-
-
-_BROADCAST_VJPS = (lambda g, ans, args, shape: sum_to_shape(g, shape),)
-REPLAYS["broadcast_to"] = lambda traced: (
-    lambda x, shape=traced.value.shape: np.broadcast_to(x, shape)
-)
+    return node(np.broadcast_to(x.value, shape), _BROADCAST_TO, (x,), (x.shape, shape))
 
 
 def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
@@ -63,22 +65,30 @@ def _restore(g: Any, shape: tuple[int, ...], axis: Axis, keepdims: bool) -> Any:
     return broadcast_to(g, shape)
 
 
+# ctx = (the input's shape, axis, keepdims), for sum, max and logsumexp alike
+_SUM = define(
+    "sum",
+    (lambda g, ans, args, ctx: _restore(g, *ctx),),
+    lambda ctx: lambda x, out=None: np.sum(x, axis=ctx[1], out=out, keepdims=ctx[2]),
+    into=True,
+)
+
+
 def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     if type(x) is not Tensor:
         return np.sum(x, axis=axis, keepdims=keepdims)
     ctx = (x.shape, axis, keepdims)
-    return node(np.sum(x.value, axis=axis, keepdims=keepdims), "sum", (x,), _SUM_VJPS, ctx)
-
-
-_SUM_VJPS = (lambda g, ans, args, ctx: _restore(g, *ctx),)
-LINEAR_VJPS.update(_SUM_VJPS)
-REPLAYS["sum"] = lambda traced: lambda x, ctx=traced.ctx: np.sum(x, axis=ctx[1], keepdims=ctx[2])
+    return node(np.sum(x.value, axis=axis, keepdims=keepdims), _SUM, (x,), ctx)
 
 
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     shape = np.shape(value_of(x))
     count = int(np.prod([shape[a] for a in _axes(axis, len(shape))]))
     return sum(x, axis=axis, keepdims=keepdims) / float(count)
+
+
+# Context holds the winners, which depend on the data: never replayed.
+_MAX = define("max", (lambda g, ans, args, ctx: _restore(g, *ctx[:3]) * ctx[3],))
 
 
 def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
@@ -89,31 +99,30 @@ def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     winners = (x.value == peak).astype(np.float64)
     winners /= np.sum(winners, axis=axis, keepdims=True)
     value = peak if keepdims else np.squeeze(peak, axis=axis)
-    return node(value, "max", (x,), _MAX_VJPS, (x.shape, axis, keepdims, winners))
+    return node(value, _MAX, (x,), (x.shape, axis, keepdims, winners))
 
 
-_MAX_VJPS = (lambda g, ans, args, ctx: _restore(g, *ctx[:3]) * ctx[3],)
+def _logsumexp(x: Any, axis: Axis, keepdims: bool) -> Any:
+    raw = np.asarray(x, dtype=np.float64)
+    peak = np.max(raw, axis=axis, keepdims=True)
+    peak = np.where(np.isfinite(peak), peak, 0.0)
+    value = np.log(np.sum(np.exp(raw - peak), axis=axis, keepdims=True)) + peak
+    return value if keepdims else np.squeeze(value, axis=axis)
+
+
+_LOGSUMEXP = define(
+    "logsumexp",
+    (lambda g, ans, args, ctx: _restore(g, *ctx) * exp(args[0] - _restore(ans, *ctx)),),
+    lambda ctx: lambda x: _logsumexp(x, ctx[1], ctx[2]),
+)
 
 
 def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     """log(sum(exp(x))) computed without overflow."""
-    raw = np.asarray(value_of(x), dtype=np.float64)
-    peak = np.max(raw, axis=axis, keepdims=True)
-    peak = np.where(np.isfinite(peak), peak, 0.0)
-    value = np.log(np.sum(np.exp(raw - peak), axis=axis, keepdims=True)) + peak
-    if not keepdims:
-        value = np.squeeze(value, axis=axis)
+    value = _logsumexp(value_of(x), axis, keepdims)
     if type(x) is not Tensor:
         return value
-    return node(value, "logsumexp", (x,), _LOGSUMEXP_VJPS, (x.shape, axis, keepdims))
-
-
-REPLAYS["logsumexp"] = lambda traced: (
-    lambda x, ctx=traced.ctx: logsumexp(x, axis=ctx[1], keepdims=ctx[2])
-)
-_LOGSUMEXP_VJPS = (
-    lambda g, ans, args, ctx: _restore(g, *ctx) * exp(args[0] - _restore(ans, *ctx)),
-)
+    return node(value, _LOGSUMEXP, (x,), (x.shape, axis, keepdims))
 
 
 def log_softmax(x: Any, axis: int = -1) -> Any:

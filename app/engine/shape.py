@@ -9,14 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.tensor import (
-    LINEAR_VJPS,
-    REPLAYS,
-    ShapeError,
-    Tensor,
-    as_tensor,
-    node,
-    value_of,
+from app.engine.tensor import ShapeError, Tensor, as_tensor, define, node, node1, value_of
+
+_RESHAPE = define(
+    "reshape",
+    (lambda g, ans, args, shapes: reshape(g, shapes[0]),),
+    lambda shapes: lambda x: np.reshape(x, shapes[1]),
 )
 
 
@@ -31,12 +29,17 @@ def reshape(x: Any, *shape: Any) -> Any:
         raise ShapeError(f"reshape: cannot reshape shape {x.shape} into {shape}") from None
     if value.shape == x.shape:
         return x
-    return node(value, "reshape", (x,), _RESHAPE_VJPS, x.shape)
+    return node(value, _RESHAPE, (x,), (x.shape, value.shape))
 
 
-_RESHAPE_VJPS = (lambda g, ans, args, shape: reshape(g, shape),)
-LINEAR_VJPS.update(_RESHAPE_VJPS)
-REPLAYS["reshape"] = lambda traced: lambda x, shape=traced.value.shape: np.reshape(x, shape)
+def _replay_transpose(inverse: tuple[int, ...]) -> Any:
+    axes = tuple(np.argsort(inverse))  # ctx is the inverse permutation
+    return lambda x: np.transpose(x, axes)
+
+
+_TRANSPOSE = define(
+    "transpose", (lambda g, ans, args, inverse: transpose(g, inverse),), _replay_transpose
+)
 
 
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
@@ -49,19 +52,7 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
     except ValueError:
         raise ShapeError(f"transpose: axes {tuple(axes)} do not fit shape {x.shape}") from None
     inverse = tuple(np.argsort([axis % x.ndim for axis in axes]))
-    return node(value, "transpose", (x,), _TRANSPOSE_VJPS, inverse)
-
-
-_TRANSPOSE_VJPS = (lambda g, ans, args, inverse: transpose(g, inverse),)
-LINEAR_VJPS.update(_TRANSPOSE_VJPS)
-
-
-def _replay_transpose(traced: Tensor) -> Any:
-    axes = tuple(np.argsort(traced.ctx))  # ctx is the inverse permutation
-    return lambda x: np.transpose(x, axes)
-
-
-REPLAYS["transpose"] = _replay_transpose
+    return node(value, _TRANSPOSE, (x,), inverse)
 
 
 _BASIC_INDEX_TYPES = frozenset({int, slice, type(None), type(Ellipsis), np.int64})
@@ -70,15 +61,19 @@ _BASIC_INDEX_TYPES = frozenset({int, slice, type(None), type(Ellipsis), np.int64
 def _is_basic_index(index: Any) -> bool:
     """Basic indices (ints, slices, None, ...) never repeat an element, so assignment suffices."""
     if type(index) is tuple:
-        if len(index) == 2 and type(index[0]) is slice and type(index[1]) is int:
-            return True  # p[:, k], by far the commonest, checked first
         return _BASIC_INDEX_TYPES.issuperset(map(type, index))  # twice as fast as all(...)
     return type(index) in _BASIC_INDEX_TYPES
 
 
+# ctx = (index, the indexed array's shape, whether the index is basic)
+def _getitem_vjp(g: Any, ans: Any, args: tuple, ctx: tuple) -> Any:
+    return _scatter(g, *ctx) if type(g) is not Tensor else scatter(g, *ctx)
+
+
+_GETITEM = define("getitem", (_getitem_vjp,), lambda ctx: operator.itemgetter(ctx[0]))
+
+
 def getitem(x: Any, index: Any) -> Any:
-    if type(index) is Tensor:
-        index = index.value
     if type(x) is not Tensor:
         return np.asarray(x)[index]
     try:
@@ -87,8 +82,14 @@ def getitem(x: Any, index: Any) -> Any:
         raise ShapeError(
             f"getitem: index {index!r} does not fit shape {x.shape}: {error}"
         ) from None
-    ctx = (index, x.value.shape, _is_basic_index(index))
-    return node(value, "getitem", (x,), _GETITEM_VJPS, ctx)
+    # p[:, k], by far the commonest index, is known basic at a glance.
+    basic = (
+        type(index) is tuple
+        and len(index) == 2
+        and type(index[1]) is int
+        and type(index[0]) is slice
+    ) or _is_basic_index(index)
+    return node1(value, _GETITEM, x, (index, x.value.shape, basic))
 
 
 def column_of(index: Any, shape: tuple[int, ...]) -> int | None:
@@ -105,63 +106,69 @@ _INTEGERS = frozenset({int, np.int64})
 _ALL_ROWS = slice(None)
 
 
-_GETITEM_VJPS = (lambda g, ans, args, ctx: scatter(g, *ctx),)
-REPLAYS["getitem"] = lambda traced: operator.itemgetter(traced.ctx[0])
-GETITEM_VJP = _GETITEM_VJPS[0]  # the backward pass adds first-order index gradients in place
-LINEAR_VJPS.add(GETITEM_VJP)
+def _scatter(g: Any, index: Any, shape: tuple[int, ...], basic: bool, out: Any = None) -> Any:
+    if out is None:
+        out = np.zeros(shape)
+    else:
+        out.fill(0.0)
+    # Into zeros, assigning is adding: basic indices never repeat an element.
+    if basic:
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+# ctx as getitem's: scatter is its adjoint, and getitem is scatter's.
+SCATTER = define(
+    "scatter",
+    (lambda g, ans, args, ctx: getitem(g, ctx[0]),),
+    lambda ctx: lambda g, out=None: _scatter(g, *ctx, out),
+    into=True,
+)
 
 
 def scatter(g: Any, index: Any, shape: tuple[int, ...], basic: bool) -> Any:
     """The adjoint of indexing: zeros of shape with g added at index (repeats accumulate)."""
     if type(g) is not Tensor:
-        out = np.zeros(shape)
-        if basic:
-            out[index] = g
-        else:
-            np.add.at(out, index, g)
-        return out
-    value = scatter(g.value, index, shape, basic)
-    return node(value, "scatter", (g,), _SCATTER_VJPS, index)
-
-
-_SCATTER_VJPS = (lambda g, ans, args, index: getitem(g, index),)
+        return _scatter(g, index, shape, basic)
+    return node(_scatter(g.value, index, shape, basic), SCATTER, (g,), (index, shape, basic))
 
 
 def _along(axis: int, ndim: int, selector: Any) -> tuple:
     return (slice(None),) * (axis % ndim) + (selector,)
 
 
-def concatenate(parts: Sequence[Any], axis: int = 0) -> Any:
+_CONCATENATE = define("concatenate", replay=lambda axis: lambda *parts: np.concatenate(parts, axis))
+_STACK = define("stack", replay=lambda axis: lambda *parts: np.stack(parts, axis))
+
+
+def _join(parts: Sequence[Any], axis: int, record: Any) -> Any:
+    """concatenate or stack: each part's VJP picks its own slice back out of g."""
+    join = np.concatenate if record is _CONCATENATE else np.stack
     if not any(type(p) is Tensor for p in parts):
-        return np.concatenate(parts, axis=axis)
+        return join(parts, axis=axis)
     tensors = tuple(as_tensor(p) for p in parts)
     try:
-        value = np.concatenate([t.value for t in tensors], axis=axis)
+        value = join([t.value for t in tensors], axis=axis)
     except ValueError:
         shapes = ", ".join(str(t.shape) for t in tensors)
-        raise ShapeError(f"concatenate: incompatible shapes {shapes} along axis {axis}") from None
-    bounds = np.cumsum([0] + [t.shape[axis] for t in tensors])
-    vjps = tuple(
-        _slice_vjp(_along(axis, value.ndim, slice(int(lo), int(hi)))) for lo, hi in pairwise(bounds)
-    )
-    return node(value, "concatenate", tensors, vjps, axis)
+        raise ShapeError(f"{record.name}: incompatible shapes {shapes} along axis {axis}") from None
+    if record is _CONCATENATE:
+        bounds = np.cumsum([0] + [t.shape[axis] for t in tensors])
+        selectors = [slice(int(lo), int(hi)) for lo, hi in pairwise(bounds)]
+    else:
+        selectors = list(range(len(tensors)))
+    vjps = tuple(_slice_vjp(_along(axis, value.ndim, s)) for s in selectors)
+    return node(value, record, tensors, axis, vjps)
+
+
+def concatenate(parts: Sequence[Any], axis: int = 0) -> Any:
+    return _join(parts, axis, _CONCATENATE)
 
 
 def stack(parts: Sequence[Any], axis: int = 0) -> Any:
-    if not any(type(p) is Tensor for p in parts):
-        return np.stack(parts, axis=axis)
-    tensors = tuple(as_tensor(p) for p in parts)
-    try:
-        value = np.stack([t.value for t in tensors], axis=axis)
-    except ValueError:
-        shapes = ", ".join(str(t.shape) for t in tensors)
-        raise ShapeError(f"stack: incompatible shapes {shapes}") from None
-    vjps = tuple(_slice_vjp(_along(axis, value.ndim, i)) for i in range(len(tensors)))
-    return node(value, "stack", tensors, vjps, axis)
-
-
-REPLAYS["concatenate"] = lambda traced: lambda *parts, axis=traced.ctx: np.concatenate(parts, axis)
-REPLAYS["stack"] = lambda traced: lambda *parts, axis=traced.ctx: np.stack(parts, axis)
+    return _join(parts, axis, _STACK)
 
 
 def _slice_vjp(index: tuple) -> Any:
@@ -169,7 +176,7 @@ def _slice_vjp(index: tuple) -> Any:
 
 
 def expand_dims(x: Any, axis: int) -> Any:
-    shape = list(np.shape(value_of(x)))
+    shape = list(np.shape(x))
     shape.insert(axis % (len(shape) + 1), 1)
     return reshape(x, tuple(shape))
 
@@ -200,8 +207,7 @@ def _matmul_vjp_b(g: Any, ans: Any, args: tuple, shapes: tuple) -> Any:
     return matmul(_swap_last(a), g)
 
 
-_MATMUL_VJPS = (_matmul_vjp_a, _matmul_vjp_b)
-REPLAYS["matmul"] = lambda traced: np.matmul
+_MATMUL = define("matmul", (_matmul_vjp_a, _matmul_vjp_b), lambda shapes: np.matmul, into=True)
 
 
 def matmul(a: Any, b: Any) -> Any:
@@ -216,4 +222,4 @@ def matmul(a: Any, b: Any) -> Any:
         value = np.matmul(a.value, b.value)
     except ValueError:
         raise ShapeError(f"matmul: incompatible shapes {a.shape} and {b.shape}") from None
-    return node(value, "matmul", (a, b), _MATMUL_VJPS, (a.shape, b.shape))
+    return node(value, _MATMUL, (a, b), (a.shape, b.shape))

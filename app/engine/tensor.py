@@ -1,26 +1,71 @@
-"""The Tensor: a float64 NumPy value plus the graph edges that lead to it.
+"""The Tensor and the table of primitives: a float64 NumPy value plus the graph edge that made it.
 
-Each node keeps only its parents, one vector-Jacobian product per parent and a little static
-context. Nothing points from a parent to its children and no closure captures its own output,
-so dropping the result frees the whole graph by reference counting alone.
+Each node keeps only its parents, its primitive's record, one vector-Jacobian product per parent
+and a little static context. Nothing points from a parent to its children and no closure captures
+its own output, so dropping the result frees the whole graph by reference counting alone.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-# vjp(g, ans, args, ctx) -> cotangent for one parent; args and ans are arrays on a first-order
-# pass and Tensors when the backward pass is itself recorded (higher-order derivatives).
+# vjp(g, ans, args, ctx) -> the cotangent for one parent, written with engine ops: args and ans
+# are arrays on a first-order pass and Tensors when the backward pass is itself recorded.
 Vjp = Callable[[Any, Any, tuple, Any], Any]
 
+# replay(ctx) -> the op's forward on its inputs' raw values, specialised to one node's context.
+Replay = Callable[[Any], Callable[..., Any]]
 
-# replay(*inputs) -> the op's value recomputed from its inputs' raw values, for compiled programs.
-# Most are a NumPy function itself, or a partial of one, so a replay costs no Python frame.
-Replay = Callable[..., Any]
+
+@dataclass(frozen=True, eq=False)
+class Primitive:
+    """One record of the engine's table: what the eager pass, the recorded pass (grad of grad)
+    and the compiled replay need to know about an op.
+
+    - vjps: one VJP per input (variadic ops pass theirs per node to `node`). A VJP never reads
+      raw values: what it needs of the data it asks an op for, so a recorded pass records it;
+    - replay: the forward for the compiled replay, or None where the context holds data (where's
+      condition, clip's mask, max's winners), so a graph using the op is never replayed;
+    - into: the replayed forward takes an `out` array last, so a replay can reuse its buffers;
+    - unit: an operand of all `unit` that leaves the other unchanged, bit for bit (x * 1.0 is x),
+      so the compiled replay drops it (the seed of ones, above all).
+    tests/engine/test_engine_table.py checks each of these against the op itself.
+    """
+
+    name: str
+    vjps: tuple[Vjp, ...] = ()
+    replay: Replay | None = None
+    into: bool = False
+    unit: float | None = None
+    form: str = ""  # which of an op's records: "x op c" (a number on the right) or "c op x"
+
+
+# Every primitive the engine defines, in definition order; tests check each one's declarations.
+TABLE: list[Primitive] = []
+
+
+def define(
+    name: str,
+    vjps: tuple[Vjp, ...] = (),
+    replay: Replay | None = None,
+    *,
+    into: bool = False,
+    unit: float | None = None,
+    form: str = "",
+) -> Primitive:
+    """A new record, added to TABLE."""
+    record = Primitive(name, vjps, replay, into, unit, form)
+    TABLE.append(record)
+    return record
+
+
+INPUT = Primitive("input")  # a variable a transform differentiates with respect to
+CONST = Primitive("const")  # any other leaf
 
 
 class _Recording(threading.local):
@@ -34,18 +79,6 @@ class _Recording(threading.local):
 
 recording = _Recording()
 
-# op name -> make(traced node) -> Replay. Ops whose context depends on the data (where's
-# condition, clip's mask, max's winners) are left out, so graphs using them are never compiled.
-REPLAYS: dict[str, Callable[[Any], Replay]] = {}
-
-# VJPs that read only g and their context, never the data: a compiled program works out their
-# result once when g is itself such a constant (the seed of ones, a number times it).
-LINEAR_VJPS: set[Vjp] = set()
-
-# vjp -> the same contribution for a g of all ones, skipping the multiplication by them (x * 1.0
-# is x exactly). It takes (ans, args, ctx) and returns None where it has no cheaper form.
-AT_ONES: dict[Vjp, Callable[[Any, tuple, Any], Any]] = {}
-
 
 class ShapeError(ValueError):
     """An op was given operands whose shapes it cannot combine."""
@@ -54,16 +87,7 @@ class ShapeError(ValueError):
 class Tensor:
     """A node of the computation graph holding a float64 ndarray value."""
 
-    __slots__ = (
-        "__weakref__",
-        "ctx",
-        "inputs",
-        "needs_grad",
-        "op",
-        "parents",
-        "value",
-        "vjps",
-    )
+    __slots__ = ("__weakref__", "ctx", "inputs", "needs_grad", "parents", "prim", "value", "vjps")
     # Let NumPy defer to our reflected operators (ndarray + Tensor -> Tensor.__radd__).
     __array_ufunc__ = None
 
@@ -75,8 +99,12 @@ class Tensor:
         self.inputs: tuple[Any, ...] = ()
         self.vjps: tuple[Vjp, ...] = ()
         self.ctx: Any = None
-        self.op = "input" if needs_grad else "const"
+        self.prim = INPUT if needs_grad else CONST
         self.needs_grad = needs_grad
+
+    @property
+    def op(self) -> str:
+        return self.prim.name
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -128,15 +156,44 @@ def as_tensor(x: Any) -> Tensor:
     return x if type(x) is Tensor else Tensor(x)
 
 
+def node1(value: Any, prim: Primitive, x: Tensor, ctx: Any = None) -> Tensor:
+    """node(value, prim, (x,), ctx), for the commonest shape of node without its general case."""
+    out = _new(Tensor)
+    out.value, out.prim, out.parents, out.vjps, out.ctx = value, prim, (x,), prim.vjps, ctx
+    out.needs_grad, out.inputs = x.needs_grad, (x.value,)
+    tape = recording.tape
+    if tape is not None:
+        tape.append(out)
+    return out
+
+
+def node2(value: Any, prim: Primitive, a: Tensor, b: Tensor, ctx: Any = None) -> Tensor:
+    """node(value, prim, (a, b), ctx) without its general case."""
+    out = _new(Tensor)
+    out.value, out.prim, out.parents, out.vjps, out.ctx = value, prim, (a, b), prim.vjps, ctx
+    out.needs_grad, out.inputs = a.needs_grad or b.needs_grad, (a.value, b.value)
+    tape = recording.tape
+    if tape is not None:
+        tape.append(out)
+    return out
+
+
+_new = Tensor.__new__
+
+
 def node(
-    value: Any, op: str, parents: tuple[Tensor, ...], vjps: tuple[Vjp, ...], ctx: Any = None
+    value: Any,
+    prim: Primitive,
+    parents: tuple[Tensor, ...],
+    ctx: Any = None,
+    vjps: tuple[Vjp, ...] | None = None,
 ) -> Tensor:
     """Record one op's output; it needs a gradient when any parent does."""
     out = Tensor.__new__(Tensor)
     out.value = value
-    out.op = op
+    out.prim = prim
     out.parents = parents
-    out.vjps = vjps
+    out.vjps = prim.vjps if vjps is None else vjps
     out.ctx = ctx
     # Unrolled for the one- and two-parent ops that make up almost every graph. inputs keeps the
     # parents' raw values so a first-order backward pass needs no per-node list building.

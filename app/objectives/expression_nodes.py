@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+import app.engine as E
+
 FUNCTION_NAMES = (
     "abs",
     "cos",
@@ -77,7 +79,7 @@ def _np_softplus(v: Any) -> Any:
     return np.logaddexp(0.0, v)
 
 
-# Used for constant sub-expressions, and for everything if app.engine cannot be imported.
+# Used for constant sub-expressions, whose values are plain NumPy scalars.
 NUMPY_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
     "abs": np.abs,
     "cos": np.cos,
@@ -92,35 +94,23 @@ NUMPY_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+ENGINE_FUNCTIONS: Mapping[str, Callable[[Any], Any]] = {
+    "abs": E.abs,
+    "cos": E.cos,
+    "exp": E.exp,
+    "log": E.log,
+    "sigmoid": E.sigmoid,
+    "sin": E.sin,
+    "softplus": E.softplus,
+    "sqrt": E.sqrt,
+    "tan": E.tan,
+    "tanh": E.tanh,
+}
+
+
 def engine_functions() -> Mapping[str, Callable[[Any], Any]]:
-    """The engine's differentiable functions (NumPy stand-ins if the engine is unavailable)."""
-    try:
-        from app.engine import (
-            abs,
-            cos,
-            exp,
-            log,
-            sigmoid,
-            sin,
-            softplus,
-            sqrt,
-            tan,
-            tanh,
-        )
-    except ImportError:  # engine not built yet (or partially): plain ndarrays still work
-        return NUMPY_FUNCTIONS
-    return {
-        "abs": abs,
-        "cos": cos,
-        "exp": exp,
-        "log": log,
-        "sigmoid": sigmoid,
-        "sin": sin,
-        "softplus": softplus,
-        "sqrt": sqrt,
-        "tan": tan,
-        "tanh": tanh,
-    }
+    """The engine's differentiable functions, by the names expressions call them."""
+    return ENGINE_FUNCTIONS
 
 
 def _is_scalar(value: Any) -> bool:

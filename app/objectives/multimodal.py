@@ -32,8 +32,10 @@ def rastrigin(x: Any, y: Any) -> Any:
 
 
 def ackley(x: Any, y: Any) -> Any:
-    # The 1e-16 keeps sqrt differentiable at the origin (the cone tip) and moves f(0) by ~4e-8.
-    r = E.sqrt(0.5 * (x * x + y * y) + 1e-16)
+    # r = sqrt(s) written s / sqrt(s + 1e-16): exactly 0 at the cone's tip (so f(0, 0) is exactly
+    # 0), with a gradient of 0 there instead of 0/0, and within 1e-16/s of sqrt(s) elsewhere.
+    s = 0.5 * (x * x + y * y)
+    r = s / E.sqrt(s + 1e-16)
     wave = 0.5 * (E.cos(TAU * x) + E.cos(TAU * y))
     return -20.0 * E.exp(-0.2 * r) - E.exp(wave) + math.e + 20.0
 

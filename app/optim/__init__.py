@@ -1,26 +1,27 @@
 """Optimizers as pure batched array updates matching torch.optim 2.13, plus schedules and clipping.
 
 See app/optim/base.py for the array conventions. ``OPTIMIZERS`` maps each name to its
-``OptimizerDef``; ``broadcast_hyperparams`` turns per-run settings into the arrays they take.
+``OptimizerDef``, collected from each family module's FAMILY; ``broadcast_hyperparams`` turns
+per-run settings into the arrays they take, and ``OptimizerDef.bind`` checks them once for a run
+of many steps. ``SCHEDULES`` maps each learning-rate schedule's name to its record.
 """
 
-from app.optim.adam import ADAM, ADAMAX, ADAMW, NADAM
-from app.optim.adaptive import ADADELTA, ADAGRAD, RMSPROP
-from app.optim.base import HyperParam, OptimizerDef, broadcast_hyperparams, shared_as_scalars
-from app.optim.beyond_torch import LION, NEWTON, SIGNSGD
+from app.optim import adam, adaptive, beyond_torch, sgd
+from app.optim.base import BoundUpdate, OptimizerDef, broadcast_hyperparams
 from app.optim.clipping import CLIP_MODES, clip_gradients
-from app.optim.schedules import SCHEDULES, ScheduleDef, lr_at, resolve_schedule
-from app.optim.sgd import SGD
+from app.optim.hyperparams import HyperParam, shared_as_scalars
+from app.optim.schedules import SCHEDULE_NAMES, SCHEDULES, ScheduleDef, lr_at, resolve_schedule
 
 OPTIMIZERS: dict[str, OptimizerDef] = {
-    opt.name: opt
-    for opt in (SGD, ADAGRAD, RMSPROP, ADADELTA, ADAM, ADAMW, ADAMAX, NADAM, LION, SIGNSGD, NEWTON)
+    opt.name: opt for family in (sgd, adaptive, adam, beyond_torch) for opt in family.FAMILY
 }
 
 __all__ = [
     "CLIP_MODES",
     "OPTIMIZERS",
     "SCHEDULES",
+    "SCHEDULE_NAMES",
+    "BoundUpdate",
     "HyperParam",
     "OptimizerDef",
     "ScheduleDef",

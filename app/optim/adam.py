@@ -4,57 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.optim.base import (
+from app.optim import hyperparams as spec
+from app.optim.arithmetic import (
     Array,
-    HyperParam,
-    HyperParams,
-    OptimizerDef,
-    State,
     add_weight_decay,
     any_run,
     as_column,
     betas,
+    bias_correction,
+    decoupled_decay,
     flag,
     lerp,
-    power_of_step,
 )
+from app.optim.base import OptimizerDef, State, UpdateFn
+from app.optim.hyperparams import HyperParam, HyperParams
 
-
-def _lr(default: float) -> HyperParam:
-    return HyperParam("lr", default, 0.0, None, "float", "Learning rate: how far each step moves.")
-
-
-def betas_param(default: tuple[float, float]) -> HyperParam:
-    return HyperParam(
-        "betas",
-        default,
-        0.0,
-        1.0,
-        "pair",
-        "Decay rates (beta1, beta2) of the gradient and squared-gradient averages.",
-        high_inclusive=False,
-    )
-
-
-EPS = HyperParam("eps", 1e-8, 0.0, None, "float", "Added to the denominator so it is never 0.")
-AMSGRAD = HyperParam(
-    "amsgrad", False, None, None, "bool", "Divide by the largest squared average seen so far."
-)
-
-
-def _weight_decay(default: float, decoupled: bool) -> HyperParam:
-    text = (
-        "Shrinks params by lr * wd each step, apart from the gradient."
-        if decoupled
-        else "L2 penalty added to the gradient (wd * param)."
-    )
-    return HyperParam("weight_decay", default, 0.0, None, "float", text)
-
-
-def decoupled_decay(params: Array, lr: Array, weight_decay: Array) -> Array:
-    """AdamW-style decay param * (1 - lr * wd); skipped where wd == 0 as torch does."""
-    wd = as_column(weight_decay)
-    return np.where(wd != 0, params * (1.0 - lr * wd), params)
+AMSGRAD = spec.boolean("amsgrad", "Divide by the largest squared average seen so far.")
 
 
 # ---- Adam / AdamW ----
@@ -82,8 +47,8 @@ def _adam_step(
     grad_sq = grad * grad
     grad_sq *= 1.0 - beta2
     exp_avg_sq += grad_sq
-    step_size = lr / (1.0 - power_of_step(beta1, step))
-    bias_correction2_sqrt = (1.0 - power_of_step(beta2, step)) ** 0.5
+    step_size = lr / bias_correction(beta1, step)
+    bias_correction2_sqrt = bias_correction(beta2, step) ** 0.5
     # max_exp_avg_sq only exists in torch with amsgrad; elsewhere it stays 0.
     if any_run(amsgrad):
         max_sq = np.where(amsgrad, np.maximum(state["max_exp_avg_sq"], exp_avg_sq), 0.0)
@@ -111,26 +76,33 @@ def _adamw_update(
     return _adam_step(params, grads, state, hp, step, decoupled=True)
 
 
-ADAM = OptimizerDef(
-    name="adam",
-    title="Adam",
-    description="Momentum on the gradient divided by a running RMS, with bias correction.",
-    hyperparams=(_lr(1e-3), betas_param((0.9, 0.999)), EPS, _weight_decay(0.0, False), AMSGRAD),
-    needs_hessian=False,
-    state_names=("exp_avg", "exp_avg_sq", "max_exp_avg_sq"),
-    init_fn=_adam_init,
-    update_fn=_adam_update,
-)
+def _adam_like(
+    name: str, title: str, description: str, decay: HyperParam, update: UpdateFn
+) -> OptimizerDef:
+    return OptimizerDef(
+        name=name,
+        title=title,
+        description=description,
+        hyperparams=(spec.lr(1e-3), spec.betas((0.9, 0.999)), spec.eps(1e-8), decay, AMSGRAD),
+        state_names=("exp_avg", "exp_avg_sq", "max_exp_avg_sq"),
+        init_fn=_adam_init,
+        update_fn=update,
+    )
 
-ADAMW = OptimizerDef(
-    name="adamw",
-    title="AdamW",
-    description="Adam with weight decay applied to the params directly, not via the gradient.",
-    hyperparams=(_lr(1e-3), betas_param((0.9, 0.999)), EPS, _weight_decay(0.01, True), AMSGRAD),
-    needs_hessian=False,
-    state_names=("exp_avg", "exp_avg_sq", "max_exp_avg_sq"),
-    init_fn=_adam_init,
-    update_fn=_adamw_update,
+
+ADAM = _adam_like(
+    "adam",
+    "Adam",
+    "Momentum on the gradient divided by a running RMS, with bias correction.",
+    spec.weight_decay(),
+    _adam_update,
+)
+ADAMW = _adam_like(
+    "adamw",
+    "AdamW",
+    "Adam with weight decay applied to the params directly, not via the gradient.",
+    spec.weight_decay(0.01, decoupled=True),
+    _adamw_update,
 )
 
 
@@ -148,7 +120,7 @@ def _adamax_update(
     grad = add_weight_decay(grads, params, hp["weight_decay"])
     exp_avg = lerp(state["exp_avg"], grad, 1.0 - beta1)
     exp_inf = np.maximum(state["exp_inf"] * beta2, np.abs(grad) + as_column(hp["eps"]))
-    clr = as_column(hp["lr"]) / (1.0 - beta1**step)
+    clr = as_column(hp["lr"]) / bias_correction(beta1, step)
     return params + (-clr) * (exp_avg / exp_inf), {"exp_avg": exp_avg, "exp_inf": exp_inf}
 
 
@@ -156,8 +128,7 @@ ADAMAX = OptimizerDef(
     name="adamax",
     title="Adamax",
     description="Adam with the running RMS replaced by a decaying running maximum.",
-    hyperparams=(_lr(2e-3), betas_param((0.9, 0.999)), EPS, _weight_decay(0.0, False)),
-    needs_hessian=False,
+    hyperparams=(spec.lr(2e-3), spec.betas((0.9, 0.999)), spec.eps(1e-8), spec.weight_decay()),
     state_names=("exp_avg", "exp_inf"),
     init_fn=_adamax_init,
     update_fn=_adamax_update,
@@ -183,7 +154,7 @@ def _nadam_update(
     beta1, beta2 = betas(hp)
     momentum_decay = as_column(hp["momentum_decay"])
     decoupled = flag(hp["decoupled_weight_decay"])
-    bias_correction2 = 1.0 - beta2**step
+    bias_correction2 = bias_correction(beta2, step)
     grad = np.where(decoupled, grads, add_weight_decay(grads, params, hp["weight_decay"]))
     params = np.where(decoupled, decoupled_decay(params, lr, hp["weight_decay"]), params)
     # Momentum schedule of Dozat (2016): mu_t and mu_{t+1}.
@@ -204,22 +175,18 @@ NADAM = OptimizerDef(
     title="NAdam",
     description="Adam with Nesterov momentum: it looks one step ahead along its average.",
     hyperparams=(
-        _lr(2e-3),
-        betas_param((0.9, 0.999)),
-        EPS,
-        _weight_decay(0.0, False),
+        spec.lr(2e-3),
+        spec.betas((0.9, 0.999)),
+        spec.eps(1e-8),
+        spec.weight_decay(),
         HyperParam("momentum_decay", 0.004, 0.0, None, "float", "How fast the momentum warms up."),
-        HyperParam(
-            "decoupled_weight_decay",
-            False,
-            None,
-            None,
-            "bool",
-            "Apply weight decay to the params directly (AdamW style).",
+        spec.boolean(
+            "decoupled_weight_decay", "Apply weight decay to the params directly (AdamW style)."
         ),
     ),
-    needs_hessian=False,
     state_names=("exp_avg", "exp_avg_sq", "mu_product"),
     init_fn=_nadam_init,
     update_fn=_nadam_update,
 )
+
+FAMILY = (ADAM, ADAMW, ADAMAX, NADAM)

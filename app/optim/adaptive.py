@@ -4,30 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.optim.base import (
-    Array,
-    HyperParam,
-    HyperParams,
-    OptimizerDef,
-    State,
-    add_weight_decay,
-    any_run,
-    as_column,
-    flag,
-    lerp,
-)
-from app.optim.sgd import WEIGHT_DECAY
-
-
-def _lr(default: float) -> HyperParam:
-    return HyperParam("lr", default, 0.0, None, "float", "Learning rate: how far each step moves.")
-
-
-def _eps(default: float) -> HyperParam:
-    return HyperParam(
-        "eps", default, 0.0, None, "float", "Added to the denominator so it is never 0."
-    )
-
+from app.optim import hyperparams as spec
+from app.optim.arithmetic import Array, add_weight_decay, any_run, as_column, flag, lerp
+from app.optim.base import OptimizerDef, State
+from app.optim.hyperparams import HyperParam, HyperParams
 
 # ---- Adagrad ----
 
@@ -52,9 +32,9 @@ ADAGRAD = OptimizerDef(
     title="Adagrad",
     description="Divides each coordinate's step by the root of its summed squared gradients.",
     hyperparams=(
-        _lr(0.01),
+        spec.lr(0.01),
         HyperParam("lr_decay", 0.0, 0.0, None, "float", "lr / (1 + (step - 1) * lr_decay)."),
-        WEIGHT_DECAY,
+        spec.weight_decay(),
         HyperParam(
             "initial_accumulator_value",
             0.0,
@@ -63,9 +43,8 @@ ADAGRAD = OptimizerDef(
             "float",
             "Starting value of the squared-gradient sum.",
         ),
-        _eps(1e-10),
+        spec.eps(1e-10),
     ),
-    needs_hessian=False,
     state_names=("sum",),
     init_fn=_adagrad_init,
     update_fn=_adagrad_update,
@@ -112,14 +91,13 @@ RMSPROP = OptimizerDef(
     title="RMSprop",
     description="Divides each step by a running root-mean-square of recent gradients.",
     hyperparams=(
-        _lr(0.01),
+        spec.lr(0.01),
         HyperParam("alpha", 0.99, 0.0, 1.0, "float", "Smoothing of the squared-gradient average."),
-        _eps(1e-8),
-        WEIGHT_DECAY,
-        HyperParam("momentum", 0.0, 0.0, None, "float", "Momentum on the normalised step."),
-        HyperParam("centered", False, None, None, "bool", "Divide by the gradient's variance."),
+        spec.eps(1e-8),
+        spec.weight_decay(),
+        spec.momentum("Momentum on the normalised step."),
+        spec.boolean("centered", "Divide by the gradient's variance."),
     ),
-    needs_hessian=False,
     state_names=("square_avg", "momentum_buffer", "grad_avg"),
     init_fn=_rmsprop_init,
     update_fn=_rmsprop_update,
@@ -152,13 +130,14 @@ ADADELTA = OptimizerDef(
     title="Adadelta",
     description="Scales steps by the ratio of recent step sizes to recent gradient sizes.",
     hyperparams=(
-        _lr(1.0),
+        spec.lr(1.0),
         HyperParam("rho", 0.9, 0.0, 1.0, "float", "Smoothing of both running averages."),
-        _eps(1e-6),
-        WEIGHT_DECAY,
+        spec.eps(1e-6),
+        spec.weight_decay(),
     ),
-    needs_hessian=False,
     state_names=("square_avg", "acc_delta"),
     init_fn=_adadelta_init,
     update_fn=_adadelta_update,
 )
+
+FAMILY = (ADAGRAD, RMSPROP, ADADELTA)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.optim.adam import betas_param, decoupled_decay
-from app.optim.base import Array, HyperParam, HyperParams, OptimizerDef, State, as_column, betas
+from app.optim import hyperparams as spec
+from app.optim.arithmetic import Array, as_column, betas, decoupled_decay
+from app.optim.base import OptimizerDef, State
+from app.optim.hyperparams import HyperParam, HyperParams
+
+MOVE_TEXT = "Learning rate: the size of every move."
 
 # ---- Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms", Algorithm 2) ----
 
@@ -31,18 +35,10 @@ LION = OptimizerDef(
     title="Lion",
     description="Moves every coordinate by exactly lr along the sign of a momentum blend.",
     hyperparams=(
-        HyperParam("lr", 1e-4, 0.0, None, "float", "Learning rate: the size of every move."),
-        betas_param((0.9, 0.99)),
-        HyperParam(
-            "weight_decay",
-            0.0,
-            0.0,
-            None,
-            "float",
-            "Shrinks params by lr * wd each step, apart from the gradient.",
-        ),
+        spec.lr(1e-4, MOVE_TEXT),
+        spec.betas((0.9, 0.99)),
+        spec.weight_decay(decoupled=True),
     ),
-    needs_hessian=False,
     state_names=("exp_avg",),
     init_fn=_lion_init,
     update_fn=_lion_update,
@@ -66,10 +62,7 @@ SIGNSGD = OptimizerDef(
     name="signsgd",
     title="signSGD",
     description="Uses only each gradient coordinate's sign, like 'higher or lower?' hints.",
-    hyperparams=(
-        HyperParam("lr", 0.01, 0.0, None, "float", "Learning rate: the size of every move."),
-    ),
-    needs_hessian=False,
+    hyperparams=(spec.lr(0.01, MOVE_TEXT),),
     state_names=(),
     init_fn=_no_state,
     update_fn=_signsgd_update,
@@ -128,7 +121,7 @@ NEWTON = OptimizerDef(
     title="Newton's method (damped)",
     description="Divides the gradient by the curvature: jumps to a quadratic's minimum at once.",
     hyperparams=(
-        HyperParam("lr", 1.0, 0.0, None, "float", "Fraction of the full Newton step taken."),
+        spec.lr(1.0, "Fraction of the full Newton step taken."),
         HyperParam("damping", 0.0, 0.0, None, "float", "Added to the Hessian's diagonal."),
     ),
     needs_hessian=True,
@@ -136,3 +129,5 @@ NEWTON = OptimizerDef(
     init_fn=_newton_init,
     update_fn=_newton_update,
 )
+
+FAMILY = (LION, SIGNSGD, NEWTON)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from app.optim.base import Array
+from app.optim.arithmetic import Array
 
 CLIP_MODES = {
     "max_norm": "Rescale a run's gradient so its L2 norm is at most max_norm.",

@@ -1,51 +1,74 @@
 """Learning-rate schedules as closed forms of torch.optim.lr_scheduler (torch 2.13).
 
-The scheduler is stepped once after each optimizer step, so update ``step`` (1-based) uses the
-lr torch holds at ``last_epoch = step - 1``.
+Each schedule is one record: its parameters and its formula lr(base, t, settings), where t is
+torch's ``last_epoch`` when the update runs. The scheduler is stepped once after each optimizer
+step, so update ``step`` (1-based) uses t = step - 1. Adding a schedule is one record here; the
+API lists SCHEDULE_NAMES.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from app.optim.base import Array, HyperParam, validate_value
+from app.optim.hyperparams import HyperParam, validate_value
+
+Array = np.ndarray
+Formula = Callable[[Any, int, Mapping[str, Any]], Any]
 
 
 @dataclass(frozen=True)
 class ScheduleDef:
-    """A learning-rate schedule and the parameters it accepts."""
+    """A learning-rate schedule, the parameters it accepts, and its formula."""
 
     name: str
     title: str
     description: str
     params: tuple[HyperParam, ...]
-    torch_equivalent: str
+    formula: Formula = field(repr=False, compare=False)
+
+
+def _cosine(base: Any, t: int, s: Mapping[str, Any]) -> Any:
+    # Closed form; torch's recursive form agrees, also past t_max where the cosine rises again.
+    eta_min = s["eta_min"]
+    return eta_min + (base - eta_min) * (1.0 + math.cos(math.pi * t / s["t_max"])) / 2.0
+
+
+def _warmup(base: Any, t: int, s: Mapping[str, Any]) -> Any:
+    k, start = s["warmup_steps"], s["start_factor"]
+    return base * (start + (1.0 - start) * min(k, t) / k)
+
+
+def _gamma(default: float, text: str) -> HyperParam:
+    return HyperParam("gamma", default, 0.0, None, "float", text)
 
 
 SCHEDULES: dict[str, ScheduleDef] = {
     s.name: s
     for s in (
-        ScheduleDef("constant", "Constant", "The learning rate never changes.", (), "none"),
+        ScheduleDef(
+            "constant", "Constant", "The learning rate never changes.", (), lambda b, t, s: b
+        ),
         ScheduleDef(
             "step",
             "Step decay",
             "Multiplies the learning rate by gamma every step_size updates.",
             (
                 HyperParam("step_size", 10, 1, None, "int", "Updates between two decays."),
-                HyperParam("gamma", 0.1, 0.0, None, "float", "Factor applied at each decay."),
+                _gamma(0.1, "Factor applied at each decay."),
             ),
-            "StepLR(step_size, gamma)",
+            lambda base, t, s: base * s["gamma"] ** (t // s["step_size"]),
         ),
         ScheduleDef(
             "exponential",
             "Exponential decay",
             "Multiplies the learning rate by gamma after every update.",
-            (HyperParam("gamma", 0.99, 0.0, None, "float", "Factor applied after each update."),),
-            "ExponentialLR(gamma)",
+            (_gamma(0.99, "Factor applied after each update."),),
+            lambda base, t, s: base * s["gamma"] ** t,
         ),
         ScheduleDef(
             "cosine",
@@ -57,7 +80,7 @@ SCHEDULES: dict[str, ScheduleDef] = {
                 ),
                 HyperParam("eta_min", 0.0, 0.0, None, "float", "Lowest learning rate reached."),
             ),
-            "CosineAnnealingLR(T_max=t_max, eta_min)",
+            _cosine,
         ),
         ScheduleDef(
             "warmup",
@@ -75,10 +98,11 @@ SCHEDULES: dict[str, ScheduleDef] = {
                     low_inclusive=False,
                 ),
             ),
-            "LinearLR(start_factor, end_factor=1, total_iters=warmup_steps)",
+            _warmup,
         ),
     )
 }
+SCHEDULE_NAMES: tuple[str, ...] = tuple(SCHEDULES)
 
 
 def resolve_schedule(schedule: dict[str, Any] | None) -> dict[str, Any]:
@@ -112,19 +136,4 @@ def lr_at(schedule: dict[str, Any] | None, base_lr: Array | float, step: int) ->
         raise ValueError(f"step: must be an integer >= 1, got {step!r}")
     s = resolve_schedule(schedule)
     base = np.asarray(base_lr, dtype=np.float64)
-    t = int(step) - 1  # torch's last_epoch when this update runs
-    name = s["name"]
-    if name == "constant":
-        factor = 1.0
-    elif name == "step":
-        factor = s["gamma"] ** (t // s["step_size"])
-    elif name == "exponential":
-        factor = s["gamma"] ** t
-    elif name == "cosine":
-        # Closed form; torch's recursive form agrees, also past t_max where the cosine rises again.
-        eta_min = s["eta_min"]
-        return eta_min + (base - eta_min) * (1.0 + math.cos(math.pi * t / s["t_max"])) / 2.0
-    else:  # warmup: LinearLR from start_factor to 1
-        k = s["warmup_steps"]
-        factor = s["start_factor"] + (1.0 - s["start_factor"]) * min(k, t) / k
-    return base * factor
+    return np.array(SCHEDULES[s["name"]].formula(base, int(step) - 1, s), dtype=np.float64)

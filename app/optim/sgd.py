@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
-from app.optim.base import (
-    Array,
-    HyperParam,
-    HyperParams,
-    OptimizerDef,
-    State,
-    add_weight_decay,
-    any_run,
-    as_column,
-    every_run,
-    flag,
-)
-
-LR = HyperParam("lr", 1e-3, 0.0, None, "float", "Learning rate: how far each step moves.")
-WEIGHT_DECAY = HyperParam(
-    "weight_decay", 0.0, 0.0, None, "float", "L2 penalty added to the gradient (wd * param)."
-)
+from app.optim import hyperparams as spec
+from app.optim.arithmetic import Array, add_weight_decay, any_run, as_column, every_run, flag
+from app.optim.base import OptimizerDef, State
+from app.optim.hyperparams import HyperParam, HyperParams
 
 
 def _init(params: Array, hp: HyperParams) -> State:
@@ -51,9 +40,9 @@ def _update(
     return params - lr * direction, {"momentum_buffer": buf}
 
 
-def _check(hp: dict[str, Array]) -> None:
+def _check(hp: Mapping[str, Array]) -> None:
     bad = hp["nesterov"] & ((hp["momentum"] <= 0) | (hp["dampening"] != 0))
-    if bad.any():
+    if np.any(bad):
         raise ValueError("nesterov: Nesterov momentum requires a momentum > 0 and zero dampening")
 
 
@@ -62,15 +51,16 @@ SGD = OptimizerDef(
     title="SGD (momentum, Nesterov)",
     description="Step against the gradient; momentum lets past steps keep rolling.",
     hyperparams=(
-        LR,
-        HyperParam("momentum", 0.0, 0.0, None, "float", "Fraction of the previous step kept."),
+        spec.lr(1e-3),
+        spec.momentum("Fraction of the previous step kept."),
         HyperParam("dampening", 0.0, 0.0, 1.0, "float", "Damps the new gradient in the momentum."),
-        WEIGHT_DECAY,
-        HyperParam("nesterov", False, None, None, "bool", "Look ahead along the momentum first."),
+        spec.weight_decay(),
+        spec.boolean("nesterov", "Look ahead along the momentum first."),
     ),
-    needs_hessian=False,
     state_names=("momentum_buffer",),
     init_fn=_init,
     update_fn=_update,
     check_fn=_check,
 )
+
+FAMILY = (SGD,)

@@ -37,8 +37,9 @@ def lr_grid(current: float, num: int) -> np.ndarray:
 
 def current_lr(run: RunConfig) -> float:
     """The run's rate, or its optimizer's default when it is 0 (nothing to scale)."""
-    lr = float(run.hyperparams.get("lr", OPTIMIZERS[run.optimizer].param("lr").default))
-    return lr if lr > 0 else float(OPTIMIZERS[run.optimizer].param("lr").default)
+    default = next(h.default for h in OPTIMIZERS[run.optimizer].hyperparams if h.name == "lr")
+    lr = float(run.hyperparams.get("lr", default))
+    return lr if lr > 0 else float(default)
 
 
 def tune(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -26,8 +30,8 @@ def test_every_objective_compiles_and_replays_bit_for_bit(objective) -> None:
     compiled = compiled_batch_value_and_grad(objective.loss)
     for _ in range(4):  # the first call traces; the rest replay
         assert_same_as_eager(objective.loss, compiled, RNG.normal(size=(9, objective.dim)) * 2)
-    assert list(compiled.programs) == [(9, objective.dim)]
-    assert compiled.programs[(9, objective.dim)] is not None
+    assert compiled.traced_shapes == [(9, objective.dim)]
+    assert compiled.replays((9, objective.dim))
 
 
 def every_replayed_op(p):
@@ -55,7 +59,7 @@ def test_a_graph_of_every_replayed_op_matches_eager() -> None:
     compiled = compiled_batch_value_and_grad(every_replayed_op)
     for _ in range(3):
         assert_same_as_eager(every_replayed_op, compiled, RNG.normal(size=(6, 2)))
-    assert compiled.programs[(6, 2)] is not None
+    assert compiled.replays((6, 2))
 
 
 def test_each_shape_is_traced_once() -> None:
@@ -63,7 +67,7 @@ def test_each_shape_is_traced_once() -> None:
     compiled = compiled_batch_value_and_grad(f)
     for n in (3, 5, 3, 5, 1):
         assert_same_as_eager(f, compiled, RNG.normal(size=(n, 2)))
-    assert sorted(compiled.programs) == [(1, 2), (3, 2), (5, 2)]
+    assert sorted(compiled.traced_shapes) == [(1, 2), (3, 2), (5, 2)]
 
 
 def branches_on_its_input(p):
@@ -86,7 +90,7 @@ def test_graphs_that_may_depend_on_the_data_stay_eager(f) -> None:
     compiled = compiled_batch_value_and_grad(f)
     positive = np.abs(RNG.normal(size=(4, 2))) + 0.1
     assert_same_as_eager(f, compiled, positive)
-    assert compiled.programs[(4, 2)] is None
+    assert compiled.traced_shapes == [(4, 2)] and not compiled.replays((4, 2))
     assert_same_as_eager(f, compiled, -positive)  # the other branch, mask or winner
 
 
@@ -134,7 +138,7 @@ def test_planned_shortcuts_match_eager(f) -> None:
     compiled = compiled_batch_value_and_grad(f)
     for _ in range(3):
         assert_same_as_eager(f, compiled, RNG.normal(size=(5, 3)))
-    assert compiled.programs[(5, 3)] is not None
+    assert compiled.replays((5, 3))
 
 
 def test_a_gradient_that_is_a_constant_is_handed_out_fresh_every_call() -> None:
@@ -159,3 +163,67 @@ def test_nodes_the_output_does_not_use_are_left_out_of_the_replay() -> None:
     for _ in range(2):
         assert_same_as_eager(with_dead_branch, compiled, RNG.normal(size=(3, 2)))
     np.testing.assert_array_equal(compiled(np.ones((3, 2)))[1], [[2.0, 0.0]] * 3)
+
+
+def test_results_stay_as_they_were_handed_out_while_later_calls_reuse_the_buffers() -> None:
+    f = list_objectives()[1].loss
+    compiled = compiled_batch_value_and_grad(f)
+    first_points, later_points = RNG.normal(size=(7, 2)), RNG.normal(size=(7, 2))
+    compiled(first_points)  # the trace
+    kept = compiled(first_points)
+    snapshot = (kept[0].copy(), kept[1].copy())
+    for _ in range(3):
+        assert_same_as_eager(f, compiled, later_points)
+    np.testing.assert_array_equal(kept[0], snapshot[0])
+    np.testing.assert_array_equal(kept[1], snapshot[1])
+
+
+def test_calls_from_several_threads_share_no_buffers() -> None:
+    f = list_objectives()[1].loss
+    compiled = compiled_batch_value_and_grad(f)
+    compiled(RNG.normal(size=(20_000, 2)))
+    batches = [RNG.normal(size=(20_000, 2)) for _ in range(4)]
+    wanted = [batch_value_and_grad(f, points) for points in batches]
+    start = threading.Barrier(len(batches))
+
+    def run(points: np.ndarray) -> list:
+        start.wait()
+        return [compiled(points) for _ in range(20)]
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch mid-call (NumPy also lets go of the GIL)
+    try:
+        with ThreadPoolExecutor(len(batches)) as pool:
+            results = list(pool.map(run, batches))
+    finally:
+        sys.setswitchinterval(interval)
+    for got, (want_values, want_grads) in zip(results, wanted, strict=True):
+        for values, grads in got:
+            np.testing.assert_array_equal(values, want_values)
+            np.testing.assert_array_equal(grads, want_grads)
+
+
+def test_a_batch_laid_out_otherwise_is_traced_anew() -> None:
+    def row_sums(p):  # a sum of 300 adds pairwise along a row in C order, one by one in F order
+        return E.sum(E.exp(p) * p, axis=1)
+
+    compiled = compiled_batch_value_and_grad(row_sums)
+    c_order = RNG.normal(size=(6, 300))
+    f_order = np.asfortranarray(RNG.normal(size=(6, 300)))
+    for points in (c_order, f_order, c_order, f_order):
+        assert_same_as_eager(row_sums, compiled, points)
+    assert compiled.traced_shapes == [(6, 300)] and compiled.replays((6, 300))
+
+
+def test_buffers_are_shared_only_once_nothing_reads_them_through_a_view() -> None:
+    def views_read_late(p):
+        early = E.transpose(E.reshape(E.exp(p), (-1, 2, 1)), (0, 2, 1))  # views of one buffer
+        churn = p
+        for _ in range(6):  # buffers written while the views wait
+            churn = E.sin(churn) * 1.5 + p
+        return E.sum(E.reshape(early, (-1, 2)) * churn, axis=1) + E.sum(early[:, 0, :], axis=1)
+
+    compiled = compiled_batch_value_and_grad(views_read_late)
+    for _ in range(3):
+        assert_same_as_eager(views_read_late, compiled, RNG.normal(size=(5, 2)))
+    assert compiled.replays((5, 2))

@@ -175,6 +175,23 @@ def test_grad_of_grad_with_two_arguments_gives_the_mixed_partials():
     assert dxy == pytest.approx(6 * x * y**2, rel=1e-14)
 
 
+def test_hessian_of_a_matrix_input_is_shaped_like_it_twice():
+    m = np.array([[1.0, 2.0, -0.5], [3.0, -1.0, 0.25]])
+    h = E.hessian(lambda a: E.sum(a**3) + a[0, 1] * a[1, 0])(m)
+    want = np.zeros(m.shape + m.shape)
+    for i, j in np.ndindex(m.shape):
+        want[i, j, i, j] = 6.0 * m[i, j]
+    want[0, 1, 1, 0] = want[1, 0, 0, 1] = 1.0
+    assert h.shape == (2, 3, 2, 3)
+    np.testing.assert_array_equal(h, want)
+
+
+def test_hessian_of_a_plain_number_is_the_second_derivative():
+    h = E.hessian(lambda x: x**3 - 2.0 * x)(2.0)
+    assert h.shape == () and float(h) == 12.0
+    assert float(E.hessian(E.sin)(np.float64(0.5))) == pytest.approx(-np.sin(0.5), rel=1e-15)
+
+
 def test_hessian_of_a_function_that_ignores_its_input_is_zero():
     np.testing.assert_array_equal(E.hessian(lambda x: E.sum(x) * 0.0 + 3.0)(np.ones(3)), 0.0)
     np.testing.assert_array_equal(E.hessian(lambda x: 3.0)(np.ones(2)), np.zeros((2, 2)))

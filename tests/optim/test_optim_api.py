@@ -48,9 +48,9 @@ def test_registry_lists_every_optimizer_with_metadata() -> None:
 
 @pytest.mark.parametrize("name", sorted(TORCH_DEFAULTS))
 def test_defaults_are_torchs(name: str) -> None:
-    opt = OPTIMIZERS[name]
+    specs = {spec.name: spec for spec in OPTIMIZERS[name].hyperparams}
     for key, value in TORCH_DEFAULTS[name].items():
-        assert opt.param(key).default == value, key
+        assert specs[key].default == value, key
 
 
 def test_dataclasses_are_frozen() -> None:
