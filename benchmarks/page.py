@@ -46,12 +46,14 @@ PROBE = """
 (() => {
   const inputs = [];
   const drawn = [];
+  window.__probe = { inputs, drawn };
   const now = (key) => ({ t: performance.now(), job: Number(document.body.dataset[key]) });
   const note = () => inputs.push(now("job"));
   for (const type of ["pointermove", "input"]) document.addEventListener(type, note);
-  new MutationObserver(() => drawn.push(now("drawnJob")))
-    .observe(document.body, { attributeFilter: ["data-drawn-job"] });
-  window.__probe = { inputs, drawn };
+  // The body exists only once the document is parsed (before the page's first request).
+  document.addEventListener("DOMContentLoaded", () =>
+    new MutationObserver(() => drawn.push(now("drawnJob")))
+      .observe(document.body, { attributeFilter: ["data-drawn-job"] }));
 })();
 """
 

@@ -1,5 +1,7 @@
-"""Regenerate docs/screenshot.png (the page racing optimizers down Rosenbrock's valley) and
-docs/views.png (backpropagation stepped through the house-price chain, and Himmelblau's basins).
+"""Regenerate docs/screenshot.png (the first view: SGD, momentum and Adam racing down Rosenbrock's
+valley), docs/data-panel.png (a Huber line fit with its data, residuals and the loss surface),
+docs/phone.png (the first view at phone width) and docs/views.png (backpropagation stepped
+through the house-price chain, and Himmelblau's basins).
 
 Run: python scripts/screenshot.py  (needs Debian's chromium and the dev extras)
 """
@@ -17,8 +19,10 @@ import httpx
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNS = "run=sgd:lr=0.0015&run=adam:lr=0.05&run=rmsprop:lr=0.01&run=sgd:lr=0.0005"
-URL_PATH = f"/?objective=rosenbrock&steps=400&speed=16&{RUNS}"
+FIT_PATH = (
+    "/?objective=linear-regression&o.loss=huber&steps=60&speed=0&run=sgd:lr=0.3&run=adam:lr=0.3"
+)
+DONE = "body[data-run=done]"
 
 
 def main() -> None:
@@ -40,10 +44,17 @@ def main() -> None:
                 args=["--headless", "--no-sandbox", "--disable-gpu"],
             )
             page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(base + URL_PATH)
-            page.get_by_test_id("play").click()
-            page.wait_for_timeout(6000)
+            page.goto(base + "/")  # the first view plays its race by itself
+            page.wait_for_selector(DONE, timeout=30_000)
             page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
+            page.goto(base + FIT_PATH)
+            page.wait_for_selector("[data-testid=data-panel][data-ready='1']", timeout=30_000)
+            page.wait_for_selector(DONE, timeout=30_000)
+            page.locator("main.layout").screenshot(path=str(ROOT / "docs" / "data-panel.png"))
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            phone.goto(base + "/")
+            phone.wait_for_selector(DONE, timeout=30_000)
+            phone.screenshot(path=str(ROOT / "docs" / "phone.png"))
             shoot_views(browser.new_page(viewport={"width": 1280, "height": 800}), base)
             browser.close()
     finally:

@@ -143,7 +143,7 @@ export function axes(ctx, r, xs, ys, xLabel, yLabel, color = "#c9d1d9") {
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   const [x0, x1] = [xs.invert(r.x), xs.invert(r.x + r.w)];
-  for (const t of niceTicks(Math.min(x0, x1), Math.max(x0, x1), Math.max(2, Math.floor(r.w / 70)))) {
+  for (const t of niceTicks(Math.min(x0, x1), Math.max(x0, x1), Math.max(3, Math.floor(r.w / 70)))) {
     const px = Math.round(xs(t)) + 0.5;
     ctx.beginPath();
     ctx.moveTo(px, r.y + r.h);
@@ -154,7 +154,7 @@ export function axes(ctx, r, xs, ys, xLabel, yLabel, color = "#c9d1d9") {
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
   const [y0, y1] = [ys.invert(r.y + r.h), ys.invert(r.y)];
-  for (const t of niceTicks(Math.min(y0, y1), Math.max(y0, y1), Math.max(2, Math.floor(r.h / 50)))) {
+  for (const t of niceTicks(Math.min(y0, y1), Math.max(y0, y1), Math.max(3, Math.floor(r.h / 40)))) {
     const py = Math.round(ys(t)) + 0.5;
     ctx.beginPath();
     ctx.moveTo(r.x - 4, py);
