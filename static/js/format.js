@@ -71,3 +71,9 @@ export function decadeLabel(e) {
   const v = 10 ** e;
   return e >= -3 && e < 5 ? String(Number(v.toPrecision(1))) : formatNumber(v, 1);
 }
+
+// Numbers as the texts write them, for tables and labels: 300,000 and 2.431, not 3e5.
+const PLAIN = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 7 });
+export function plain(v) {
+  return Number.isFinite(v) && Math.abs(v) >= 1e-3 && Math.abs(v) < 1e12 ? PLAIN.format(v) : formatNumber(v, 6);
+}

@@ -274,7 +274,11 @@ export class Playground {
       // An answer for another objective (picked meanwhile) would draw the wrong surface.
       if (job.key === JSON.stringify(objectiveSpec(this.state))) this.view().setSurface(decodeSurface(resp), job.bounds);
     } catch (e) {
-      this.status.notify(`Could not compute the surface: ${e.message ?? e}`, "error");
+      // Every compute slot busy (views and re-runs at once): ask again after Retry-After.
+      if (e instanceof ApiError && e.status === 429) {
+        q.pending ??= job;
+        await new Promise((done) => setTimeout(done, 1000 * (Number(e.retryAfter) || 0.5)));
+      } else this.status.notify(`Could not compute the surface: ${e.message ?? e}`, "error");
     } finally {
       q.busy = false;
       this.pumpSurface();
