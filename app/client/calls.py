@@ -32,13 +32,14 @@ class Call:
 
 
 def objective_spec(objective: ObjectiveLike) -> dict[str, Any]:
-    """ "rosenbrock" -> {"id": "rosenbrock"}; a dict ({"id": ..., options} or
-    {"expression": ...}) is sent as it is."""
+    """An id such as "rosenbrock" becomes {"id": "rosenbrock"}; a dict ({"id": ..., options}
+    or {"expression": ...}) is sent as it is."""
     return {"id": objective} if isinstance(objective, str) else dict(objective)
 
 
 def optimizer_spec(optimizer: OptimizerLike) -> dict[str, Any]:
-    """ "adam" -> {"name": "adam"}; a dict such as {"name": "sgd", "lr": 0.1} as it is."""
+    """A name such as "adam" becomes {"name": "adam"}; a dict ({"name": "sgd", "lr": 0.1}) is
+    sent as it is."""
     return {"name": optimizer} if isinstance(optimizer, str) else dict(optimizer)
 
 

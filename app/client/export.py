@@ -40,14 +40,15 @@ def race_records(race: Race, param_names: Sequence[str] | None = None) -> list[d
 
 
 def csv_text(records: Sequence[dict[str, Any]]) -> str:
-    """Records as CSV with a header row; columns in first-seen order, None as an empty field."""
+    """Records as CSV with a header row; columns in first-seen order; the csv module writes
+    None (a number that was not finite) as an empty field."""
     columns: dict[str, None] = {}
     for record in records:
         columns.update(dict.fromkeys(record))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), restval="")
     writer.writeheader()
-    writer.writerows({k: "" if v is None else v for k, v in rec.items()} for rec in records)
+    writer.writerows(records)
     return out.getvalue()
 
 
