@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from deploy_cluster import START, Cluster, nginx_binary
+
+from benchmarks._deploy import START, Cluster, nginx_binary
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
 API = "/api/v1"

@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from deploy_cluster import nginx_binary
 
 from app import __version__
 from app.client.transport import InProcessTransport
 from app.main import create_app
+from benchmarks._deploy import nginx_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

@@ -1,4 +1,4 @@
-"""deploy/start.sh run from Python: for its tests and for benchmarks/scale.py."""
+"""deploy/start.sh run from Python: for benchmarks/scale.py and tests/deploy."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 START = ROOT / "deploy" / "start.sh"
 
 
