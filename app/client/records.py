@@ -172,10 +172,16 @@ class Race:
 
 
 def _trace_of(steps: Sequence[Step], r: int, outcome: RunOutcome) -> RunTrace:
-    rows = [s for s in steps if s.step <= outcome.steps_taken] or list(steps[:1])
+    """Run r's rows: those at or before the step it ended at; when only a later step was kept
+    (record "final" or every k), the last one, where the ended run's row stays frozen, labelled
+    with its own last step, as the server labels it."""
+    rows = [s for s in steps if s.step <= outcome.steps_taken]
+    labels = [s.step for s in rows]
+    if not rows and steps:
+        rows, labels = [steps[-1]], [outcome.steps_taken]
     names = rows[0].runs[r].state.keys() if rows else ()
     trace = Trace(
-        step=tuple(s.step for s in rows),
+        step=tuple(labels),
         params=tuple(s.runs[r].params for s in rows),
         loss=tuple(s.runs[r].loss for s in rows),
         grad=tuple(s.runs[r].grad for s in rows),

@@ -67,6 +67,22 @@ def test_recording_every_kth_step(pg: Playground, every: int) -> None:
     assert Race.from_stream(events) == pg.runs(**ONE_WEIGHT, steps=30, record={"every": every})
 
 
+@pytest.mark.parametrize("record", ["final", {"every": 7}])
+def test_a_run_that_ended_early_is_cut_as_in_the_document(pg: Playground, record) -> None:
+    """SGD at lr 1 diverges at step 2; Adam runs all 30. Recording only some steps, the
+    diverged run's rows end where it ended, labelled as the server labels them."""
+    race = {"objective": "rosenbrock", "runs": [run("sgd", lr=1.0), run("adam", lr=0.05)]}
+    document = pg.runs(**race, steps=30, record=record)
+    assert document.runs[0].status == "diverged" and document.runs[0].trace.step[-1] == 2
+    assert Race.from_stream(pg.stream(**race, steps=30, record=record)) == document
+
+
+def test_a_race_of_no_steps(pg: Playground) -> None:
+    document = pg.runs("rosenbrock", ["adam"], steps=0)
+    assert document.runs[0].trace.step == (0,)
+    assert Race.from_stream(pg.stream("rosenbrock", ["adam"], steps=0)) == document
+
+
 def test_from_stream_needs_the_done_line(pg: Playground) -> None:
     steps = [e for e in pg.stream(**ONE_WEIGHT, steps=2) if isinstance(e, Step)]
     with pytest.raises(ValueError, match="no done line"):
