@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 import uvicorn
 
@@ -25,6 +26,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["run"]:  # `python -m app run ...`: the command line in app/cli.py
+        from app.cli import main as run
+
+        sys.exit(run(argv[1:]))
     args = parse_args(argv)
     uvicorn.run("app.main:app", host=args.host, port=args.port, reload=args.reload)
 

@@ -1,0 +1,144 @@
+"""A classroom's load on deploy/: 1 and then 2 app processes behind nginx, on this machine.
+
+Starts deploy/start.sh with 1 process and with 2, in interleaved rounds (1, 2, 1, 2, ...; each
+setup keeps its best round), and has virtual students work through SESSIONS sessions each
+round: open the page (the HTML, every asset it names, then GET /objectives, /optimizers and
+/limits, as the browser does), then alternate short races (POST /runs streamed as JSON Lines,
+3 runs x 300 steps: the page's opening race) and surfaces (POST /surface, 192 x 192, f32).
+As many students work at once as the setup computes at once (each process's capacity, from
+/health, times the processes): enough to keep every process busy, never more than it takes.
+
+Prints per setup: requests per second, p50/p99 latency overall and per kind, errors, 429s, and
+the CPU seconds the app processes, nginx and this load generator used; then the throughput of 2
+processes over 1 against its target (>= 1.6x). Bounded: SESSIONS per round and ROUND_DEADLINE
+seconds per round. Exits 1 on any error (a 429 is not one: it is retried after Retry-After).
+
+Needs nginx (apt-get install -y nginx). Run: python -m benchmarks.scale
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks._classroom import INTERACTIONS, Tally, capacity_and_page, classroom
+from benchmarks._deploy import Cluster, nginx_binary
+
+PROCESS_COUNTS = (1, 2)
+ROUNDS = 3
+SESSIONS = 40  # per round
+ROUND_DEADLINE = 240.0  # seconds
+TARGET_RATIO = 1.6
+KINDS = ("page", "surface", "race")
+
+
+@dataclass
+class Round:
+    processes: int
+    students: int
+    tally: Tally
+    cpu_app: float
+    cpu_nginx: float
+
+    @property
+    def requests(self) -> int:
+        return sum(len(v) for v in self.tally.latencies.values())
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.tally.wall
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of these processes so far, from /proc."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def children(parent: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def one_round(processes: int) -> Round:
+    with Cluster(processes) as cluster:
+        pids = cluster.app_processes()
+        apps = [p for p in pids if b"uvicorn" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        nginx = [p for p in pids if p not in apps]
+        nginx += [child for master in nginx for child in children(master)]
+        capacity, _ = asyncio.run(capacity_and_page(cluster.port))
+        students = processes * capacity
+        before = cpu_seconds(apps), cpu_seconds(nginx)
+        tally = asyncio.run(classroom(cluster.port, students, SESSIONS, ROUND_DEADLINE))
+        after = cpu_seconds(apps), cpu_seconds(nginx)
+    return Round(processes, students, tally, after[0] - before[0], after[1] - before[1])
+
+
+def percentiles(values_ms: np.ndarray) -> str:
+    return f"p50 {np.percentile(values_ms, 50):6.1f} ms, p99 {np.percentile(values_ms, 99):6.1f} ms"
+
+
+def report(best: Round) -> None:
+    tally = best.tally
+    every = np.concatenate([np.array(v) for v in tally.latencies.values()]) * 1e3
+    print(
+        f"{best.processes} process(es), {best.students} students at once: {best.requests} "
+        f"requests in {tally.wall:.1f} s = {best.rps:.0f} requests/s; {percentiles(every)}; "
+        f"errors {len(tally.errors)}; 429s {tally.refused} (retried)"
+    )
+    for kind in KINDS:
+        values = np.array(tally.latencies.get(kind, [0.0])) * 1e3
+        print(f"    {kind:8s} {len(values):5d} requests, {percentiles(values)}")
+    print(
+        f"    CPU seconds: app {best.cpu_app:.1f}, nginx {best.cpu_nginx:.1f}, load generator "
+        f"{tally.load_cpu:.1f}, of {os.cpu_count()} cores x {tally.wall:.1f} s = "
+        f"{(os.cpu_count() or 1) * tally.wall:.1f}"
+    )
+
+
+def main() -> int:
+    if nginx_binary() is None:
+        print("nginx is not installed: apt-get install -y nginx")
+        return 2
+    print(
+        f"{os.cpu_count()} cores; {ROUNDS} interleaved rounds per setup, each {SESSIONS} "
+        f"sessions (the page, then {INTERACTIONS} races and surfaces)"
+    )
+    rounds: dict[int, list[Round]] = {n: [] for n in PROCESS_COUNTS}
+    for _ in range(ROUNDS):
+        for n in PROCESS_COUNTS:
+            rounds[n].append(one_round(n))
+            print(f"  round: {n} process(es), {rounds[n][-1].rps:.0f} requests/s", flush=True)
+    best = {n: max(results, key=lambda r: r.rps) for n, results in rounds.items()}
+    for n in PROCESS_COUNTS:
+        report(best[n])
+    ratio = best[2].rps / best[1].rps
+    spread = {n: ", ".join(f"{r.rps:.0f}" for r in rounds[n]) for n in PROCESS_COUNTS}
+    print(f"rounds (requests/s): 1 process {spread[1]}; 2 processes {spread[2]}")
+    verdict = "meets" if ratio >= TARGET_RATIO else "BELOW"
+    print(f"throughput, 2 processes / 1: {ratio:.2f}x ({verdict} the target >= {TARGET_RATIO}x)")
+    errors = [e for results in rounds.values() for r in results for e in r.tally.errors]
+    for error in errors[:10]:
+        print(f"error: {error}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
