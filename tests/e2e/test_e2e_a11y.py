@@ -15,6 +15,7 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 PAGE = "/?objective=himmelblau&steps=60&run=adam:lr=0.05&run=sgd:lr=0.01,momentum=0.9"
 # What "drawn" means for each view: its body says ready, or its canvas has its data.
 DRAWN = {
+    "rule": "[data-testid=view-rule] .view-body[data-ready='1']",
     "backprop": "[data-testid=view-backprop] .view-body[data-ready='1']",
     "curvature": "[data-testid=view-curvature] .view-body[data-ready='1']",
     "sweep": "[data-testid=view-sweep] .view-body[data-ready='1']",
