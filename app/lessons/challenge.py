@@ -146,12 +146,12 @@ def _ending(r: RunResult, i: int) -> str:
 
 
 def _converge(challenge: Challenge, objective: Objective, runs: list[RunResult]):
-    goal = _goal(challenge)
+    goal = f"{_goal(challenge)} within {challenge.steps} steps"
     for i, r in enumerate(runs):
         if r.status == RunStatus.CONVERGED:
-            return True, f"Passed: {_ending(r, i)} — {goal} within {challenge.steps} steps."
+            return True, f"Passed: {_ending(r, i)}, within the {challenge.steps} steps allowed."
     endings = "; ".join(_ending(r, i) for i, r in enumerate(runs))
-    return False, f"Not yet: {goal} within {challenge.steps} steps is the goal, and {endings}."
+    return False, f"Not yet: {endings}. The goal is {goal}."
 
 
 def _diverge(challenge: Challenge, objective: Objective, runs: list[RunResult]):

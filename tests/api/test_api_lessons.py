@@ -79,7 +79,7 @@ CHALLENGES = [
         {"name": "sgd", "lr": 0.15, "momentum": 0.8},
         "converged at step 15",
         {"name": "sgd", "lr": 0.1},
-        "loss < 0.001 within 25 steps is the goal",
+        "The goal is loss < 0.001 within 25 steps",
     ),
     (
         "rifle",
@@ -101,7 +101,7 @@ CHALLENGES = [
         "loss-functions",
         5,
         {"name": "sgd", "lr": 2},
-        "loss < 0.001 within 30 steps",
+        "converged at step 20",
         {"name": "sgd", "lr": 1},
         "loss 0.00274",
     ),

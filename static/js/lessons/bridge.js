@@ -2,11 +2,14 @@
 // it (objective, options, start, view, runs, steps, stop rules), then re-run as the card wants.
 const $ = (id) => document.getElementById(id);
 
-// Put `config` (lessons/config.js cardState) into the page and re-run with `intent`.
-export async function loadConfig(page, config, intent) {
+// Put `config` (lessons/config.js cardState) into the page and re-run with `intent`, unless
+// `current()` says another card was asked for meanwhile.
+export async function loadConfig(page, config, intent, current = () => true) {
+  const meta = await page.catalog.describe(config);
+  if (!current()) return;
   const state = page.state;
   Object.assign(state, structuredClone(config));
-  page.meta = await page.catalog.describe(state);
+  page.meta = meta;
   for (const o of page.meta.options ?? []) state.options[o.name] ??= o.default;
   page.fillRates();
   page.player.setTraces(null); // the last card's paths do not belong to this one

@@ -48,6 +48,7 @@ class LessonMode {
   }
 
   async open(query, { boot = false } = {}) {
+    const serial = (this.serial = (this.serial ?? 0) + 1); // the newest click wins
     this.query = query;
     this.card = null;
     if (query.list || !this.list.lessons.some((l) => l.id === query.lesson)) {
@@ -56,14 +57,15 @@ class LessonMode {
       return;
     }
     if (!this.lessons.has(query.lesson)) this.lessons.set(query.lesson, await getJSON(this.page, `/lessons/${query.lesson}`));
+    if (serial !== this.serial) return;
     this.lesson = this.lessons.get(query.lesson);
     const n = Math.min(query.card, this.lesson.cards.length);
     this.query = { lesson: query.lesson, card: n };
     this.card = this.lesson.cards[n - 1];
     const config = cardState(this.card);
     if (boot) Object.assign(this.page.state, config); // the page's boot builds it from here
-    else await loadConfig(this.page, config, this.intent);
-    if (!boot) this.render();
+    else await loadConfig(this.page, config, this.intent, () => serial === this.serial);
+    if (!boot && serial === this.serial) this.render();
   }
 
   // main.js calls this once the page is built (views mounted): draw, and follow frames from now on.

@@ -14,7 +14,7 @@ export function stepSentence(name, hp, answer, lrLimit) {
   const T = answer.terms ?? {};
   const g = T.grad ?? [];
   const lr = answer.lr;
-  if (name === "sgd") return sgdSentence(hp, T, g, lr, lrLimit);
+  if (name === "sgd") return sgdSentence(hp, T, g, lr, lrLimit, answer);
   if (["adam", "adamw", "nadam", "adamax"].includes(name) && T.effective_step) {
     const ratio = T.effective_step.map((s) => s / lr); // = m̂/(√v̂ + ε), Adam's per-coordinate scale
     const big = ratio.every((r) => Math.abs(r) >= 0.8);
@@ -35,7 +35,7 @@ export function stepSentence(name, hp, answer, lrLimit) {
   return `The step is ${vec(answer.update)}.`;
 }
 
-function sgdSentence(hp, T, g, lr, lrLimit) {
+function sgdSentence(hp, T, g, lr, lrLimit, answer) {
   const mu = Number(hp.momentum) || 0;
   const r = lrLimit > 0 ? (2 * lr) / lrLimit : null; // lr·λmax, from the server's 2/λmax
   if (mu > 0 && T.momentum_buffer) {
@@ -45,8 +45,11 @@ function sgdSentence(hp, T, g, lr, lrLimit) {
     if (dot(b, g) < 0) {
       return `The momentum buffer ${vec(b)} points against this gradient ${vec(g)}: momentum carries the run on past the valley floor before it turns back.${grow}`;
     }
-    const size = times === null ? "" : ` (${n(times)}× the gradient)`;
-    return `Momentum adds up the past gradients that agree: the buffer ${vec(b)}${size} makes this step ${vec(T.effective_step ?? b.map((x) => x * lr))} long, where plain SGD would step lr × g.${grow}`;
+    if (times !== null && Math.abs(times - 1) < 0.005) {
+      return `The buffer ${vec(b)} is still just this gradient, so this step ${vec(answer.update)} is plain SGD's; momentum builds up over the next steps, where the gradients agree.${grow}`;
+    }
+    const x = times === null ? "" : `, ${n(times)}× as long as the gradient ${vec(g)}, so this step ${vec(answer.update)} is ${n(times)}× as long as plain SGD's`;
+    return `Momentum adds up the past gradients that agree: the buffer is ${vec(b)}${x}.${grow}`;
   }
   if (lrLimit === undefined) return `The step is lr × the gradient: ${n(lr)} × ${vec(g)}.`;
   if (r === null) {
