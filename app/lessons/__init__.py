@@ -5,7 +5,7 @@ stops the server (and the tests) with its file and field named."""
 
 from app.lessons.challenge import Verdict, judge
 from app.lessons.loader import LIBRARY, load_library
-from app.lessons.parse import LessonError
+from app.lessons.reader import LessonError
 from app.lessons.render import lesson_json, summary_json, texts_json
 from app.lessons.schema import Card, Challenge, Lesson
 

@@ -7,7 +7,8 @@ import re
 import tomllib
 from pathlib import Path
 
-from app.lessons.parse import LessonError, parse_lesson
+from app.lessons.parse import parse_lesson
+from app.lessons.reader import LessonError
 from app.lessons.schema import Lesson
 
 LIBRARY = Path(__file__).resolve().parent / "library"

@@ -4,11 +4,11 @@ naming the file and the field, e.g. "03-rifle.toml: cards[2].numbers.g0.of: unkn
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from app.lessons.reader import MISSING, Node, is_number
 from app.lessons.schema import (
     CONTROLS,
     QUANTITIES,
@@ -33,106 +33,10 @@ MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
 # Names that hold digits but state no number; anything else numeric must be a slot.
 NAMED = re.compile(r"Table 2-1|Figure 2-\d|3-D")
 TYPED_IN_MATH = re.compile(r"\d{2,}|\d[.,]\d")
-_MISSING = object()
-
-
-class LessonError(ValueError):
-    """A lesson file that cannot be used: `source` is the file, `field` the dotted path."""
-
-    def __init__(self, source: str, field: str, reason: str) -> None:
-        super().__init__(f"{source}: {field}: {reason}")
-        self.source, self.field, self.reason = source, field, reason
-
-
-class _Node:
-    """A table of the file with its path, so every error can say where it is."""
-
-    def __init__(self, data: Any, path: str, source: str) -> None:
-        self.source, self.path = source, path
-        if not isinstance(data, Mapping):
-            self.fail("", "must be a table")
-        self.data: Mapping[str, Any] = data
-        self.used: set[str] = set()
-
-    def where(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path and key else (self.path or key or "lesson")
-
-    def fail(self, key: str, reason: str) -> None:
-        raise LessonError(self.source, self.where(key), reason)
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = _MISSING) -> Any:
-        self.used.add(key)
-        if key not in self.data:
-            if default is _MISSING:
-                self.fail(key, "required")
-            return default
-        value = self.data[key]
-        numeric = kind in (float, int) or (isinstance(kind, tuple) and float in kind)
-        if isinstance(value, bool) and kind is not bool:
-            self.fail(key, f"must be {_name(kind)}, not true/false")
-        if kind is float and isinstance(value, int):
-            value = float(value)
-        if not isinstance(value, kind):
-            self.fail(key, f"must be {_name(kind)}, got {type(value).__name__}")
-        if numeric and isinstance(value, float) and not math.isfinite(value):
-            self.fail(key, "must be a finite number")
-        return value
-
-    def text(self, key: str, default: Any = _MISSING) -> str:
-        value = self.get(key, str, default)
-        if value is not default and not value.strip():
-            self.fail(key, "must not be empty")
-        return value
-
-    def count(self, key: str, default: Any = _MISSING, low: int = 0) -> int:
-        value = self.get(key, int, default)
-        if value is not default and value < low:
-            self.fail(key, f"must be at least {low}")
-        return value
-
-    def numbers(self, key: str, default: Any = _MISSING) -> tuple[float, ...] | None:
-        value = self.get(key, list, default)
-        if value is default:
-            return value
-        if not value or not all(_is_number(v) for v in value):
-            self.fail(key, "must be a non-empty list of finite numbers")
-        return tuple(float(v) for v in value)
-
-    def names(self, key: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
-        value = self.get(key, list, [])
-        for i, item in enumerate(value):
-            if not isinstance(item, str):
-                self.fail(f"{key}[{i}]", "must be a string")
-            if allowed is not None and item not in allowed:
-                self.fail(f"{key}[{i}]", f"unknown {item!r}; known: {', '.join(allowed)}")
-        return tuple(value)
-
-    def table(self, key: str, default: Any = _MISSING) -> _Node | None:
-        value = self.get(key, Mapping, default)
-        return value if value is default else _Node(value, self.where(key), self.source)
-
-    def tables(self, key: str) -> list[_Node]:
-        value = self.get(key, list)
-        return [_Node(v, f"{self.where(key)}[{i}]", self.source) for i, v in enumerate(value)]
-
-    def done(self) -> None:
-        extra = sorted(set(self.data) - self.used)
-        if extra:
-            self.fail(extra[0], "unknown field")
-
-
-def _name(kind: type | tuple[type, ...]) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    words = {str: "text", int: "a whole number", float: "a number", list: "a list", bool: "true"}
-    return " or ".join(words.get(k, "a table") for k in kinds)
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def parse_lesson(data: Mapping[str, Any], source: str, expected_id: str | None = None) -> Lesson:
-    root = _Node(data, "", source)
+    root = Node(data, "", source)
     lesson_id = root.text("id")
     if expected_id is not None and lesson_id != expected_id:
         root.fail("id", f"must match the file name ({expected_id!r})")
@@ -159,10 +63,10 @@ def parse_lesson(data: Mapping[str, Any], source: str, expected_id: str | None =
     return lesson
 
 
-def _card(node: _Node, merged: Mapping[str, Any]) -> Card:
+def _card(node: Node, merged: Mapping[str, Any]) -> Card:
     if not merged:
         node.fail("config", "the first card needs a configuration")
-    config = _config(_Node(merged, node.where("config"), node.source))
+    config = _config(Node(merged, node.where("config"), node.source))
     numbers_node = node.table("numbers", None)
     numbers = {}
     if numbers_node is not None:
@@ -187,7 +91,7 @@ def _card(node: _Node, merged: Mapping[str, Any]) -> Card:
     return card
 
 
-def _check_template(node: _Node, where: str, template: str, numbers: Mapping[str, Any]) -> None:
+def _check_template(node: Node, where: str, template: str, numbers: Mapping[str, Any]) -> None:
     for name in SLOT.findall(template):
         if name not in numbers:
             node.fail(where, f"the slot {{={name}}} is not among the card's numbers")
@@ -202,14 +106,14 @@ def _check_template(node: _Node, where: str, template: str, numbers: Mapping[str
         node.fail(where, f"typed number {typed.group(0)!r}: state it with a {{=slot}}")
 
 
-def _plain(node: _Node, key: str) -> str:
+def _plain(node: Node, key: str) -> str:
     """A title or summary: no slots, so no numbers either."""
     text = node.text(key)
     _check_template(node, key, text, {})
     return text
 
 
-def _objective(node: _Node, key: str, default: Any = _MISSING) -> Mapping[str, Any]:
+def _objective(node: Node, key: str, default: Any = MISSING) -> Mapping[str, Any]:
     spec = node.get(key, Mapping, default)
     if spec is default:
         return spec
@@ -220,16 +124,16 @@ def _objective(node: _Node, key: str, default: Any = _MISSING) -> Mapping[str, A
     return dict(spec)
 
 
-def _run(run: _Node) -> RunSpec:
+def _run(run: Node) -> RunSpec:
     name = run.text("name")
     for k, v in run.data.items():
-        if k != "name" and not (_is_number(v) or isinstance(v, bool) or _is_pair(v)):
+        if k != "name" and not (is_number(v) or isinstance(v, bool) or _is_pair(v)):
             run.fail(k, "must be a number, true/false or a pair of numbers")
     run.used.update(run.data)
     return RunSpec(name, {k: v for k, v in run.data.items() if k != "name"})
 
 
-def _runs(node: _Node, key: str) -> tuple[RunSpec, ...]:
+def _runs(node: Node, key: str) -> tuple[RunSpec, ...]:
     runs = tuple(_run(run) for run in node.tables(key))
     if not runs:
         node.fail(key, "needs at least one run")
@@ -237,10 +141,10 @@ def _runs(node: _Node, key: str) -> tuple[RunSpec, ...]:
 
 
 def _is_pair(v: Any) -> bool:
-    return isinstance(v, list) and len(v) == 2 and all(_is_number(x) for x in v)
+    return isinstance(v, list) and len(v) == 2 and all(is_number(x) for x in v)
 
 
-def _stop(node: _Node, key: str, default: Any = _MISSING) -> StopRules | Any:
+def _stop(node: Node, key: str, default: Any = MISSING) -> StopRules | Any:
     table = node.table(key, default)
     if table is default:
         return default
@@ -254,7 +158,7 @@ def _stop(node: _Node, key: str, default: Any = _MISSING) -> StopRules | Any:
     return StopRules(**rules)
 
 
-def _config(node: _Node) -> Config:
+def _config(node: Node) -> Config:
     view = node.get("view", list, None)
     if view is not None and not (
         all(_is_pair(r) and r[0] < r[1] for r in view) and 1 <= len(view) <= 2
@@ -272,7 +176,7 @@ def _config(node: _Node) -> Config:
     return config
 
 
-def _probe(node: _Node, config: Config) -> Probe:
+def _probe(node: Node, config: Config) -> Probe:
     of = node.text("of")
     if of not in QUANTITIES:
         node.fail("of", f"unknown quantity {of!r}; known: {', '.join(QUANTITIES)}")
@@ -305,7 +209,7 @@ def _probe(node: _Node, config: Config) -> Probe:
     return probe
 
 
-def _prediction(node: _Node, config: Config) -> Prediction:
+def _prediction(node: Node, config: Config) -> Prediction:
     kind = node.text("kind")
     if kind not in ("point", "choice"):
         node.fail("kind", "must be 'point' (a ghost point) or 'choice'")
@@ -329,7 +233,7 @@ def _prediction(node: _Node, config: Config) -> Prediction:
     return prediction
 
 
-def _challenge(node: _Node, config: Config) -> Challenge:
+def _challenge(node: Node, config: Config) -> Challenge:
     rule = node.text("rule")
     if rule not in RULES:
         node.fail("rule", f"unknown rule {rule!r}; known: {', '.join(RULES)}")

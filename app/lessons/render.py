@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.lessons.card_numbers import CardNumbers, ProbeError
-from app.lessons.parse import LessonError
+from app.lessons.reader import LessonError
 from app.lessons.schema import Card, Challenge, Lesson, Prediction
 from app.lessons.texts import TEXTS
 

@@ -75,7 +75,12 @@ export class Playground {
       document.body.dataset.phase = "error";
       return this.status.notify(`Cannot reach the playground API: ${e.message ?? e}`, "error");
     }
-    if (/[?&](learn|lesson)\b/.test(location.search)) await this.openLessons(); // sets the card's state
+    // Lesson mode (?learn, ?lesson=id&card=n) is fetched with import() only when the URL asks;
+    // it puts the card's configuration into the state built next.
+    if (/[?&](learn|lesson)\b/.test(location.search)) {
+      const open = import("./lessons/mode.js").then((m) => m.enterLessons(this, location.search));
+      this.lessons = await open.catch((e) => void this.status.notify(`Could not open the lessons: ${e.message ?? e}`, "error"));
+    }
     const s = this.state;
     const notes = [];
     this.objectivePanel.buildPicker(this.catalog.objectives);
@@ -111,15 +116,6 @@ export class Playground {
     document.body.dataset.phase = "ready";
     this.rerun(this.lessons?.intent ?? { from: this.reducedMotion ? "end" : "start", play: !this.reducedMotion });
     if (notes.length) this.status.notify(notes.join(" "), "warn");
-  }
-
-  // Lesson mode (?learn, ?lesson=id&card=n) is fetched with import() only when the URL asks.
-  async openLessons() {
-    try {
-      this.lessons = await (await import("./lessons/mode.js")).enterLessons(this, location.search);
-    } catch (e) {
-      this.status.notify(`Could not open the lessons: ${e.message ?? e}`, "error");
-    }
   }
 
   // ---- the objective ---------------------------------------------------------------------------
