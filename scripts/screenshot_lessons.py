@@ -47,7 +47,8 @@ def main() -> None:
                 page.get_by_test_id(f"guess-{i}").dispatch_event("input")
             page.get_by_test_id("lesson-commit").click()
             page.wait_for_selector("[data-testid=lesson-predict][data-phase=shown]")
-            page.wait_for_selector("[data-testid=lesson-rule] .view-body[data-ready='1'][data-step]")
+            rule = "[data-testid=lesson-rule] .view-body[data-ready='1'][data-step]"
+            page.wait_for_selector(rule)
             page.mouse.move(0, 0)  # no hover tooltip in the picture
             page.wait_for_timeout(600)
             page.screenshot(path=str(ROOT / "docs" / "lessons.png"))
