@@ -2,7 +2,7 @@
 // static/vendor/ (committed), so the page runs offline and under CSP script-src 'self'; and the
 // test-only axe-core build into tests/e2e/vendor/ (injected by the accessibility test, never served).
 // Usage: npm ci && npm run vendor
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { minify } from "terser";
@@ -20,8 +20,12 @@ const SERVED = {
   uplot: ["dist/uPlot.esm.js", "dist/uPlot.min.css"],
   // The API docs page (/docs) loads Swagger UI from here, so it works offline too.
   "swagger-ui-dist": ["swagger-ui-bundle.js", "swagger-ui-bundle.js.LICENSE.txt", "swagger-ui.css", "NOTICE"],
+  // Lesson mode and the update-rule view typeset math with KaTeX, imported only when opened. Its
+  // ESM build is minified here; of its fonts only the woff2 files (every browser we serve reads
+  // them, and the CSS lists woff2 first) are shipped, kept in fonts/ as the CSS expects.
+  katex: ["dist/katex.mjs", "dist/katex.min.css", "dist/fonts/*.woff2"],
 };
-const MINIFY = new Set(["uplot/dist/uPlot.esm.js"]);
+const MINIFY = new Set(["uplot/dist/uPlot.esm.js", "katex/dist/katex.mjs"]);
 const TEST_ONLY = { "axe-core": ["axe.min.js", "LICENSE-3RD-PARTY.txt"] };
 
 function installed(name) {
@@ -51,12 +55,25 @@ async function vendor(out, packages) {
     const { src, meta } = installed(name);
     const dest = join(out, name);
     mkdirSync(dest, { recursive: true });
+    const shipped = [];
     for (const file of [...files, "LICENSE"]) {
+      if (file.includes("*")) {
+        // "dist/fonts/*.woff2": every file of that folder with that ending, into dest/fonts/.
+        const [folder, pattern] = [file.slice(0, file.lastIndexOf("/")), file.split("/").pop()];
+        const sub = folder.split("/").pop();
+        mkdirSync(join(dest, sub), { recursive: true });
+        for (const found of readdirSync(join(src, folder)).filter((f) => f.endsWith(pattern.slice(1))).sort()) {
+          copyFileSync(join(src, folder, found), join(dest, sub, found));
+        }
+        shipped.push(`${sub}/${pattern}`);
+        continue;
+      }
       const target = join(dest, file.split("/").pop());
       if (MINIFY.has(`${name}/${file}`)) writeFileSync(target, await minified(join(src, file)));
       else copyFileSync(join(src, file), target);
+      if (file !== "LICENSE") shipped.push(file.split("/").pop());
     }
-    manifest[name] = { version: meta.version, license: meta.license, files: files.map((f) => f.split("/").pop()) };
+    manifest[name] = { version: meta.version, license: meta.license, files: shipped };
     const shrunk = files.filter((f) => MINIFY.has(`${name}/${f}`)).map((f) => f.split("/").pop());
     if (shrunk.length) manifest[name].minified = { files: shrunk, by: `terser ${pinned.terser}` };
   }

@@ -36,7 +36,15 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "app.api": (
         frozenset(
-            {"app.api", "app.tuning", "app.runs", "app.objectives", "app.optim", "app.errors"}
+            {
+                "app.api",
+                "app.lessons",
+                "app.tuning",
+                "app.runs",
+                "app.objectives",
+                "app.optim",
+                "app.errors",
+            }
         ),
         frozenset({"fastapi", "pydantic", "starlette", "anyio", "orjson", "numpy"}),
     ),

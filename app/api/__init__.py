@@ -3,7 +3,18 @@
 from fastapi import APIRouter
 
 from app.api.errors import ProblemBody
-from app.api.routes import caps, catalog, explain, inspect, predict, runs, surface, sweeps, tune
+from app.api.routes import (
+    caps,
+    catalog,
+    explain,
+    inspect,
+    lessons,
+    predict,
+    runs,
+    surface,
+    sweeps,
+    tune,
+)
 
 
 def api_router() -> APIRouter:
@@ -14,6 +25,6 @@ def api_router() -> APIRouter:
             429: {"description": "Too many computations at once", "model": ProblemBody},
         }
     )
-    for module in (catalog, caps, surface, runs, tune, sweeps, inspect, predict, explain):
+    for module in (catalog, caps, surface, runs, tune, sweeps, inspect, predict, explain, lessons):
         router.include_router(module.router)
     return router

@@ -75,6 +75,12 @@ export class Playground {
       document.body.dataset.phase = "error";
       return this.status.notify(`Cannot reach the playground API: ${e.message ?? e}`, "error");
     }
+    // Lesson mode (?learn, ?lesson=id&card=n) is fetched with import() only when the URL asks;
+    // it puts the card's configuration into the state built next.
+    if (/[?&](learn|lesson)\b/.test(location.search)) {
+      const open = import("./lessons/mode.js").then((m) => m.enterLessons(this, location.search));
+      this.lessons = await open.catch((e) => void this.status.notify(`Could not open the lessons: ${e.message ?? e}`, "error"));
+    }
     const s = this.state;
     const notes = [];
     this.objectivePanel.buildPicker(this.catalog.objectives);
@@ -106,8 +112,9 @@ export class Playground {
     this.frames.setRuns(first.runs.map((r) => r.label), this.state.runs); // legends before data
     bindInputs(this);
     mountViews($("views"), viewContext(this));
+    this.lessons?.ready();
     document.body.dataset.phase = "ready";
-    this.rerun({ from: this.reducedMotion ? "end" : "start", play: !this.reducedMotion });
+    this.rerun(this.lessons?.intent ?? { from: this.reducedMotion ? "end" : "start", play: !this.reducedMotion });
     if (notes.length) this.status.notify(notes.join(" "), "warn");
   }
 
@@ -288,7 +295,7 @@ export class Playground {
   // ---- the URL ---------------------------------------------------------------------------------
 
   saveURL(now) {
-    if (!this.urlDirty || now - this.urlAt < URL_EVERY_MS) return;
+    if (this.lessons || !this.urlDirty || now - this.urlAt < URL_EVERY_MS) return; // a card owns its URL
     this.urlDirty = false;
     this.urlAt = now;
     history.replaceState(null, "", `?${encodeState(this.state)}`);

@@ -13,6 +13,8 @@ export class Player {
     this.atEnd = false; // the playhead follows the end: a re-run shows its whole path
     this.wantStep = null; // an optimizer step the playhead waits for while steps stream in
     this.seen = 0; // furthest index watched while playing: the charts draw up to it
+    this.stopAt = null; // playTo: the recorded index to pause at, and the speed to get there
+    this.tempo = speed;
     this.loop = this.loop.bind(this);
     requestAnimationFrame(this.loop);
   }
@@ -54,6 +56,7 @@ export class Player {
     if (!this.traces) return;
     if (this.ended()) this.pos = 0; // replay from the start
     this.atEnd = false;
+    this.stopAt = null;
     this.wantStep = null;
     this.playing = true;
     this.seen = this.k;
@@ -61,6 +64,19 @@ export class Player {
 
   pause() {
     this.playing = false;
+    this.stopAt = null;
+  }
+
+  // Play from the playhead to recorded index k at `speed` and pause there (a lesson's "now
+  // watch the real step"); the learner's own speed is left as it was.
+  playTo(k, speed = this.speed) {
+    if (!this.traces) return;
+    this.atEnd = false;
+    this.wantStep = null;
+    this.stopAt = Math.max(0, Math.min(k, this.length - 1));
+    this.tempo = speed;
+    this.playing = this.stopAt > this.pos;
+    this.seen = this.k;
   }
 
   toggle() {
@@ -70,6 +86,7 @@ export class Player {
 
   stepBy(d) {
     this.playing = false;
+    this.stopAt = null;
     this.atEnd = false;
     this.wantStep = null;
     this.pos = Math.max(0, Math.min(this.length - 1, this.k + d));
@@ -77,6 +94,7 @@ export class Player {
 
   scrub(k) {
     this.playing = false;
+    this.stopAt = null;
     this.wantStep = null;
     this.pos = Math.max(0, Math.min(this.length - 1, k));
     this.atEnd = this.traces?.done && this.pos >= this.length - 1;
@@ -106,9 +124,11 @@ export class Player {
   loop() {
     const t = this.traces;
     if (this.playing && t?.length) {
-      const last = t.length - 1;
-      this.pos = this.speed === 0 ? last : Math.min(this.pos + this.speed, last);
-      if (t.done && this.pos >= last) {
+      const last = this.stopAt ?? t.length - 1;
+      const speed = this.stopAt === null ? this.speed : this.tempo;
+      this.pos = speed === 0 ? last : Math.min(this.pos + speed, last);
+      if (this.stopAt !== null && this.pos >= last) this.pause();
+      else if (t.done && this.pos >= last) {
         this.playing = false;
         this.atEnd = true;
       }

@@ -14,6 +14,7 @@ export function viewContext(page) {
     objectiveSpec: () => objectiveSpec(page.state),
     start: () => page.startPoint(),
     traces: () => page.player.traces,
+    request: () => page.request ?? null, // the POST /runs body of the traces on screen
     cursor: () => page.player.k,
     surface: () => (page.meta?.dim === 2 ? page.surface : null),
     colors: page.colors,

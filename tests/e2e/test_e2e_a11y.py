@@ -15,6 +15,7 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 PAGE = "/?objective=himmelblau&steps=60&run=adam:lr=0.05&run=sgd:lr=0.01,momentum=0.9"
 # What "drawn" means for each view: its body says ready, or its canvas has its data.
 DRAWN = {
+    "rule": "[data-testid=view-rule] .view-body[data-ready='1']",
     "backprop": "[data-testid=view-backprop] .view-body[data-ready='1']",
     "curvature": "[data-testid=view-curvature] .view-body[data-ready='1']",
     "sweep": "[data-testid=view-sweep] .view-body[data-ready='1']",
@@ -76,6 +77,41 @@ def test_no_axe_violations_with_every_view_open(gdp_browser, live_server, viewpo
         assert "[object " not in page.locator("#views").inner_text()
         violations = axe_violations(page)
         assert not violations, f"axe-core at {width}px:\n{readable(violations)}"
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_no_axe_violations_in_lesson_mode(gdp_browser, live_server, viewport):
+    """The lesson list, a card with a prediction made and the update rule, and a challenge
+    checked: every part of lesson mode, drawn, at desktop and phone widths."""
+    width, height = viewport
+    context = gdp_browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(live_server + "/?learn")
+        page.wait_for_selector("[data-testid=lesson-list] li", timeout=15_000)
+        violations = axe_violations(page)
+        assert not violations, f"axe-core on the lesson list at {width}px:\n{readable(violations)}"
+        page.goto(live_server + "/?lesson=rifle&card=2")
+        page.wait_for_selector("[data-testid=lesson-predict][data-phase=guessing]", timeout=15_000)
+        page.get_by_test_id("guess-0").fill("-1")
+        page.get_by_test_id("guess-0").dispatch_event("input")
+        page.get_by_test_id("lesson-commit").click()
+        page.wait_for_selector("[data-testid=lesson-predict][data-phase=shown]")
+        page.wait_for_selector("[data-testid=lesson-rule] .view-body[data-ready='1'][data-step]")
+        violations = axe_violations(page)
+        assert not violations, f"axe-core on a prediction at {width}px:\n{readable(violations)}"
+        for n in (3, 4, 5):
+            page.get_by_test_id("lesson-next").click()
+            page.wait_for_selector(f"[data-testid=lesson][data-card='{n}']")
+        page.get_by_test_id("lesson-check").click()
+        page.wait_for_selector("[data-testid=lesson-challenge][data-passed]", timeout=15_000)
+        violations = axe_violations(page)
+        assert not violations, f"axe-core on a challenge at {width}px:\n{readable(violations)}"
         assert not errors, errors
     finally:
         context.close()

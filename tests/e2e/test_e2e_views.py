@@ -339,6 +339,9 @@ def test_basin_maps_of_himmelblau_show_four_basins(gdp):
 def test_optimizer_state_shows_adams_effective_step(gdp):
     runs = "run=adam:lr=0.05&run=sgd:lr=0.001,momentum=0.9"
     page = open_view(gdp, "state", f"/?objective=rosenbrock&steps=40&{runs}")
+    # Adam's terms come from POST /explain-step for the update leaving the playhead.
+    explained = []
+    page.on("request", lambda r: r.url.endswith("/api/v1/explain-step") and explained.append(r))
     play_to_end(page)
     page.get_by_test_id("reset").click()
     page.locator("body").focus()
@@ -359,17 +362,19 @@ def test_optimizer_state_shows_adams_effective_step(gdp):
     )
     table = page.get_by_test_id("state-table")
     page.wait_for_selector("[data-testid=state-table] tr[data-run='0'][data-actual]")
+    page.wait_for_selector("[data-testid=state-table] tr[data-run='0'][data-effective^='[']")
     for i, run in enumerate(api["runs"]):
         params = run["trace"]["params"]
         actual = [b - a for a, b in zip(params[10], params[11], strict=True)]
         row = table.locator(f"tr[data-run='{i}']")
         assert json.loads(row.get_attribute("data-actual")) == pytest.approx(actual, rel=1e-9)
-    # Adam's lr·m̂/(√v̂+ε) from its state is exactly the step the API took.
+    # Adam's lr·m̂/(√v̂+ε), as /explain-step gives it, is exactly the step the API took.
     adam = table.locator("tr[data-run='0']")
     params = api["runs"][0]["trace"]["params"]
     step = [a - b for a, b in zip(params[10], params[11], strict=True)]
     assert json.loads(adam.get_attribute("data-effective")) == pytest.approx(step, rel=1e-9)
     assert table.locator("tr[data-run='1']").get_attribute("data-effective") == ""
+    assert explained, "the effective step must come from POST /explain-step"
     legend = page.get_by_test_id("state-legend").inner_text()
     assert "lr·m̂/(√v̂ + ε)" in legend and "momentum" in legend
     layer = "[data-testid=surface] canvas.views-layer"
@@ -483,6 +488,7 @@ def test_every_view_opens_at_phone_width_without_sideways_scroll(gdp_phone):
     views = page.locator("#views > details")
     names = [views.nth(i).get_attribute("data-testid") for i in range(views.count())]
     assert names == [
+        "view-rule",
         "view-backprop",
         "view-curvature",
         "view-sweep",
@@ -500,5 +506,6 @@ def test_every_view_opens_at_phone_width_without_sideways_scroll(gdp_phone):
         page.wait_for_selector(f"[data-testid={name}][data-loaded='1']", timeout=15_000)
     page.wait_for_selector("[data-testid=view-basins] .view-body[data-ready='1']", timeout=30_000)
     page.wait_for_selector("[data-testid=view-stochastic] .view-body[data-ready='1']")
+    page.wait_for_selector("[data-testid=view-rule] .view-body[data-ready='1']")
     assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 390 + 1
     gdp_phone.assert_clean()

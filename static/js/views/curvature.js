@@ -13,15 +13,16 @@ const AXIS_PX = 90; // half-length of the largest |λ| axis
 const MIN_PX = 10;
 const LABEL_FONT = "bold 12px system-ui, sans-serif";
 
-// The learning rate above which a run's steps grow along the top eigenvector (for a quadratic):
-// plain GD 2/λ; heavy-ball momentum β (no dampening) 2(1 + β)/λ. None for adaptive optimizers.
-export function stabilityLimit(run, lambdaMax) {
-  if (!(lambdaMax > 0)) return null;
+// The learning rate above which a run's steps grow along the top eigenvector (for a quadratic),
+// from the server's plain-GD limit 2/λmax (/inspect's sgd_lr_limit): plain GD that limit;
+// heavy-ball momentum β (no dampening) (1 + β) times it. None for adaptive optimizers.
+export function stabilityLimit(run, sgdLimit) {
+  if (!(sgdLimit > 0)) return null;
   if (run.optimizer !== "sgd") return null;
   const beta = Number(run.hp?.momentum ?? 0) || 0;
   const damp = Number(run.hp?.dampening ?? 0) || 0;
-  if (run.hp?.nesterov || damp) return 2 / lambdaMax; // keep the plain rule for the variants
-  return (2 * (1 + beta)) / lambdaMax;
+  if (run.hp?.nesterov || damp) return sgdLimit; // keep the plain rule for the variants
+  return (1 + beta) * sgdLimit;
 }
 
 export function mount(body, ctx) {
@@ -68,6 +69,7 @@ export function mount(body, ctx) {
   }
 
   const lambdaMax = () => (info?.eigenvalues ? Math.max(...info.eigenvalues) : null);
+  const sgdLimit = () => info?.sgd_lr_limit ?? null; // 2/λmax, as the server works it out
 
   function render() {
     const names = info.param_names ?? [];
@@ -81,7 +83,8 @@ export function mount(body, ctx) {
       return;
     }
     readout.dataset.eigenvalues = JSON.stringify(lam);
-    readout.dataset.limit = lmax > 0 ? String(2 / lmax) : "";
+    const limit = sgdLimit();
+    readout.dataset.limit = limit > 0 ? String(limit) : "";
     const rows = lam.map((l, i) =>
       el("tr", { "data-eigen": i }, [el("th", { scope: "row" }, `λ${i + 1}`), el("td", {}, num(l)), el("td", {}, vec(info.eigenvectors[i], 3))]),
     );
@@ -91,7 +94,7 @@ export function mount(body, ctx) {
         el("thead", {}, el("tr", {}, [el("th", { scope: "col" }, "eigenvalue"), el("th", { scope: "col" }, "λ"), el("th", { scope: "col" }, "eigenvector")])),
         el("tbody", {}, rows),
       ]),
-      el("p", { "data-testid": "curvature-limit" }, lmax > 0 ? `Stability limit of gradient descent: 2/λmax = 2/${num(lmax)} = ${num(2 / lmax)}.` : "λmax ≤ 0: no curvature limits the step here (the loss curves down or is flat)."),
+      el("p", { "data-testid": "curvature-limit" }, limit > 0 ? `Stability limit of gradient descent: 2/λmax = 2/${num(lmax)} = ${num(limit)}.` : "λmax ≤ 0: no curvature limits the step here (the loss curves down or is flat)."),
     );
     if (lam.length === 2 && lam[0] !== 0) readout.append(el("p", { class: "hint" }, `Condition number λmax/λmin = ${num(Math.abs(lam[1] / lam[0]))}: the larger it is, the narrower the valley and the slower plain gradient descent.`));
     body.dataset.ready = "1";
@@ -101,20 +104,20 @@ export function mount(body, ctx) {
   // Rebuilt only when λmax, the runs or the run editor's items change (checked every frame).
   let noted = { key: "", items: [] };
   function annotateRuns() {
-    const lmax = lambdaMax();
+    const plain = sgdLimit();
     const runs = ctx.state().runs;
     const lis = [...document.querySelectorAll("#runs > li")];
-    const key = JSON.stringify([lmax, runs.map((r) => [r.optimizer, r.hp?.lr, r.hp?.momentum, r.hp?.nesterov, r.hp?.dampening])]);
+    const key = JSON.stringify([plain, runs.map((r) => [r.optimizer, r.hp?.lr, r.hp?.momentum, r.hp?.nesterov, r.hp?.dampening])]);
     if (key === noted.key && lis.length === noted.items.length && lis.every((li, i) => li === noted.items[i])) return;
     noted = { key, items: lis };
     const rows = [];
     let over = 0;
     runs.forEach((run, i) => {
-      const limit = stabilityLimit(run, lmax);
+      const limit = stabilityLimit(run, plain);
       const lr = Number(run.hp?.lr);
       const bad = limit !== null && lr > limit;
       if (bad) over++;
-      const text = limit === null ? (lmax > 0 ? `2/λmax = ${num(2 / lmax)} (${run.optimizer} scales its own steps)` : "") : `${bad ? "⚠ above " : "below "}${run.hp?.momentum ? `2(1+β)/λmax = ${num(limit)}` : `2/λmax = ${num(limit)}`}`;
+      const text = limit === null ? (plain > 0 ? `2/λmax = ${num(plain)} (${run.optimizer} scales its own steps)` : "") : `${bad ? "⚠ above " : "below "}${run.hp?.momentum ? `2(1+β)/λmax = ${num(limit)}` : `2/λmax = ${num(limit)}`}`;
       rows.push(el("li", { "data-run": i, "data-over": bad ? "1" : "0", class: bad ? "view-warning" : "" }, `Run ${i + 1} (${run.optimizer}, lr ${num(lr)}): ${text || "no limit here"}${bad ? " — its steps grow along the top axis here." : ""}`));
       const li = lis[i];
       if (!li) return;

@@ -1,5 +1,5 @@
-// views/host.js — the panels of the extra views (backpropagation, curvature, sweeps, basins,
-// optimizer state, stochastic descent, 3-D). Each view lives in its own module, fetched with
+// views/host.js — the panels of the extra views (the update rule, backpropagation, curvature,
+// sweeps, basins, optimizer state, stochastic descent, 3-D). Each view lives in its own module, fetched with
 // import() the first time its panel is opened, so the first view of the page stays small.
 // The views keep no animation loops: the page's player calls tickViews() once per frame, and
 // each shown view redraws only when what it shows has changed.
@@ -7,6 +7,7 @@ import { el } from "../dom.js";
 import { frameOverlay } from "./overlay.js";
 
 export const VIEWS = [
+  { id: "rule", title: "The update rule, live: this step's numbers, and why", load: () => import("./rule.js") },
   { id: "backprop", title: "Backpropagation, step by step", load: () => import("./backprop.js") },
   { id: "curvature", title: "Curvature: Hessian axes and the stability limit", load: () => import("./curvature.js") },
   { id: "sweep", title: "Learning-rate sweep", load: () => import("./sweep.js") },
@@ -18,6 +19,12 @@ export const VIEWS = [
 
 const shown = new Set(); // the mounted views whose panels are open
 let context = null;
+
+// A view mounted elsewhere (a lesson card's update rule) gets the same frames; returns the way out.
+export function watchFrames(view) {
+  shown.add(view);
+  return () => shown.delete(view);
+}
 
 // One frame of every open view (and of the views' layer on the surface); cheap when nothing changed.
 export function tickViews() {

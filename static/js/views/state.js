@@ -1,33 +1,20 @@
 // views/state.js — what each optimizer carries from step to step, at the playhead: the gradient,
 // the momentum/velocity buffer, Adam's bias-corrected moments m̂ and v̂, and Adam's effective step
 // lr·m̂/(√v̂ + ε), which is drawn next to the gradient arrow on the surface (to scale: it is
-// exactly where the next point lands).
+// exactly where the next point lands). Adam's terms come from POST /explain-step: the server's
+// own update, never recomputed here.
 import { arrow, dot } from "../draw.js";
 import { el } from "../dom.js";
-import { traceKey, vec } from "./common.js";
+import { post, traceKey, vec } from "./common.js";
+import { Follow, explainBody } from "./explainstep.js";
 import { addLayer, removeLayer } from "./overlay.js";
 
-const ADAM_LIKE = new Set(["adam"]);
+const ADAM_LIKE = new Set(["adam", "adamw"]);
 const MIN_PX = 14;
 
-// Adam's update of recorded step k → k+1 from the state after it (exp_avg m, exp_avg_sq v, t).
-export function adamStep(m, v, t, { lr, betas = [0.9, 0.999], eps = 1e-8 }) {
-  const [b1, b2] = betas;
-  const mh = m.map((x) => x / (1 - b1 ** t));
-  const vh = v.map((x) => x / (1 - b2 ** t));
-  return { mh, vh, step: mh.map((x, i) => (lr * x) / (Math.sqrt(vh[i]) + eps)) };
-}
-
-function hyper(ctx, i) {
-  const run = ctx.state().runs[i];
-  const meta = ctx.optimizers().find((o) => o.name === run?.optimizer);
-  const hp = {};
-  for (const h of meta?.hyperparams ?? []) hp[h.name] = h.default;
-  return { ...hp, ...(run?.hp ?? {}) };
-}
-
-// Everything the table and the arrows show for run i at recorded index k.
-export function describeRun(ctx, run, i, k) {
+// Everything the table and the arrows show for run i at recorded index k; `explained` holds
+// /explain-step's answer for the update leaving k (Adam's m̂, v̂ and effective step), if asked.
+export function describeRun(ctx, run, i, k, explained = null) {
   const t = ctx.traces();
   const out = { i, optimizer: run.meta.optimizer, k, point: run.point(k), grad: run.gradAt(k), state: {} };
   for (const name of Object.keys(run.state)) out.state[name] = run.stateAt(name, k + 1);
@@ -36,14 +23,23 @@ export function describeRun(ctx, run, i, k) {
   if (consecutive && out.point.every(Number.isFinite) && next.every(Number.isFinite)) {
     out.actual = next.map((x, j) => x - out.point[j]);
   }
-  const m = run.stateAt("exp_avg", k + 1);
-  const v = run.stateAt("exp_avg_sq", k + 1);
-  if (ADAM_LIKE.has(out.optimizer) && consecutive && m && v) {
-    const hp = hyper(ctx, i);
-    Object.assign(out, adamStep(m, v, t.steps[k + 1], hp));
-    out.lr = hp.lr;
+  const terms = explained?.terms;
+  if (ADAM_LIKE.has(out.optimizer) && terms?.effective_step) {
+    Object.assign(out, { mh: terms.m_hat, vh: terms.v_hat, step: terms.effective_step, lr: explained.lr });
   }
   return out;
+}
+
+// The /explain-step bodies of the Adam-like runs at recorded index k, by run index.
+function adamBodies(t, k, request) {
+  const bodies = {};
+  t.runs.forEach((run, i) => {
+    const optimizer = request?.runs[i]?.optimizer;
+    if (!ADAM_LIKE.has(run.meta.optimizer) || !optimizer) return;
+    const body = explainBody(t, i, Math.min(k, run.n - 1), optimizer, request);
+    if (body) bodies[i] = body;
+  });
+  return bodies;
 }
 
 export function mount(body, ctx) {
@@ -59,8 +55,20 @@ export function mount(body, ctx) {
   );
   let key = "";
   let rows = [];
+  let explained = { key: "", answers: {} };
+  const follow = new Follow(
+    async (bodies) => {
+      const entries = await Promise.all(Object.entries(bodies).map(async ([i, b]) => [i, await post(ctx, "/explain-step", b)]));
+      return Object.fromEntries(entries);
+    },
+    (answers, asked) => {
+      explained = { key: asked, answers };
+      if (asked === key) render(ctx.traces(), ctx.cursor());
+    },
+  );
 
-  // One frame of the page's player: re-render when the playhead, the trace or the runs changed.
+  // One frame of the page's player: re-render when the playhead, the trace or the runs changed,
+  // and ask the server for Adam's terms of the update leaving the playhead.
   function frame() {
     const t = ctx.traces();
     const k = ctx.cursor();
@@ -68,6 +76,8 @@ export function mount(body, ctx) {
     if (next !== key && t !== undefined) {
       key = next;
       render(t, k);
+      const bodies = t?.length ? adamBodies(t, k, ctx.request()) : {};
+      if (Object.keys(bodies).length) follow.update(next, bodies);
     }
   }
 
@@ -78,7 +88,8 @@ export function mount(body, ctx) {
       body.dataset.ready = "0";
       return;
     }
-    rows = t.runs.map((run, i) => describeRun(ctx, run, i, Math.min(k, run.n - 1)));
+    const answers = explained.key === key ? explained.answers : {};
+    rows = t.runs.map((run, i) => describeRun(ctx, run, i, Math.min(k, run.n - 1), answers[i]));
     const head = ["run", "step", "gradient", "momentum / m after the step", "v̂ (Adam)", "m̂ (Adam)", "−lr·m̂/(√v̂+ε)", "actual next step"];
     const velocity = (r) => r.state.momentum_buffer ?? r.state.exp_avg ?? r.state.velocity ?? r.state.momentum ?? null;
     table.replaceChildren(
@@ -107,7 +118,7 @@ export function mount(body, ctx) {
   }
 
   const layer = {
-    key: () => key,
+    key: () => `${key}|${explained.key === key}`, // redrawn when Adam's terms arrive too
     draw(c, { xs, ys }) {
       for (const r of rows) {
         if (!r.point || r.point.length !== 2 || !r.point.every(Number.isFinite)) continue;
