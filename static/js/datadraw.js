@@ -175,7 +175,7 @@ export function drawTarget(ctx, r, a, colors) {
   const xs = axisMap(extent(values, 0.06), [r.x, r.x + r.w]);
   const rows = runs.length + 1;
   const ys = axisMap([0, rows], [r.y, r.y + r.h], true);
-  axes(ctx, r, xs, ys, a.y_label, "");
+  axes(ctx, r, xs, ys, a.y_label, "", undefined, { yTicks: false, tick: plain });
   const bar = (row, v, color, text) => {
     const y0 = ys(rows - row - 0.2);
     const hgt = ys(rows - row - 0.8) - y0;

@@ -133,7 +133,8 @@ export function star(ctx, x, y, r, color = "#fff") {
 }
 
 // Ticks, tick labels and axis titles around the plot rectangle `r` = {x, y, w, h}.
-export function axes(ctx, r, xs, ys, xLabel, yLabel, color = "#c9d1d9") {
+// yTicks: false for a y axis that only stacks rows (bars), tick: how a tick's value reads.
+export function axes(ctx, r, xs, ys, xLabel, yLabel, color = "#c9d1d9", { yTicks = true, tick = (t) => formatNumber(t, 3) } = {}) {
   ctx.save();
   ctx.font = "11px system-ui, sans-serif";
   ctx.fillStyle = color;
@@ -149,18 +150,19 @@ export function axes(ctx, r, xs, ys, xLabel, yLabel, color = "#c9d1d9") {
     ctx.moveTo(px, r.y + r.h);
     ctx.lineTo(px, r.y + r.h + 4);
     ctx.stroke();
-    ctx.fillText(formatNumber(t, 3), px, r.y + r.h + 6);
+    ctx.fillText(tick(t), px, r.y + r.h + 6);
   }
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
   const [y0, y1] = [ys.invert(r.y + r.h), ys.invert(r.y)];
-  for (const t of niceTicks(Math.min(y0, y1), Math.max(y0, y1), Math.max(3, Math.floor(r.h / 40)))) {
+  const yAt = yTicks ? niceTicks(Math.min(y0, y1), Math.max(y0, y1), Math.max(3, Math.floor(r.h / 40))) : [];
+  for (const t of yAt) {
     const py = Math.round(ys(t)) + 0.5;
     ctx.beginPath();
     ctx.moveTo(r.x - 4, py);
     ctx.lineTo(r.x, py);
     ctx.stroke();
-    ctx.fillText(formatNumber(t, 3), r.x - 6, py);
+    ctx.fillText(tick(t), r.x - 6, py);
   }
   ctx.font = "bold 12px system-ui, sans-serif";
   ctx.textAlign = "center";
