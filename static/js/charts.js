@@ -79,6 +79,18 @@ export class Charts {
     });
   }
 
+  // New names for the same series (a run's setting changed): only the legend's text.
+  relabel(labels) {
+    this.labels = labels;
+    for (const u of this.plots) {
+      labels.forEach((label, i) => {
+        u.series[i + 1].label = label;
+        const cell = u.root.querySelectorAll(".u-legend .u-series")[i + 1]?.querySelector(".u-label");
+        if (cell) cell.textContent = label;
+      });
+    }
+  }
+
   data(field) {
     // One empty step rather than none: uPlot then lays out its axes at once, so the plot area
     // does not jump when the first data arrive.

@@ -16,16 +16,23 @@ export class FrameSink {
     this.labels = [];
   }
 
-  // The runs on screen changed (labels or the objective's parameter names): rebuild the legend.
+  // The runs on screen changed. The same runs with other settings (a moved slider) only
+  // relabel the legends; other runs, parameter names or scale rebuild the charts and table.
   setRuns(labels, runs) {
     const p = this.page;
     const names = p.meta?.param_names ?? ["x", "y"];
-    const key = `${labels.join("|")}#${names.join(",")}#${p.state.logScale}`;
-    if (key === this.runsKey) return;
-    this.runsKey = key;
+    const key = `${labels.length}#${names.join(",")}#${p.state.logScale}`;
+    if (key === this.runsKey) {
+      if (labels.join("|") !== this.labels.join("|")) {
+        p.charts.relabel(labels);
+        p.table.relabel(labels);
+      }
+    } else {
+      this.runsKey = key;
+      p.charts.setup(labels, p.colors, p.state.logScale);
+      p.table.setRuns(runs, names, p.colors, labels);
+    }
     this.labels = labels;
-    p.charts.setup(labels, p.colors, p.state.logScale);
-    p.table.setRuns(runs, names, p.colors, labels);
     this.chartKey = "";
   }
 

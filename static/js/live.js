@@ -2,12 +2,17 @@
 // A short race (steps × runs ≤ JSON_LIMIT) comes back as one JSON document: one is in flight at
 // a time, and the newest change waits for it (each answer is drawn as it lands, so a dragged
 // slider keeps the picture moving without piling requests on the server's compute slots). A long
-// race streams as JSON Lines and is aborted the moment a newer change arrives.
+// race streams as JSON Lines and is aborted the moment a newer change arrives. A change to one
+// run of a short deterministic race recomputes that run alone and splices it in (splice.js);
+// once the changes pause, the whole race is computed once more, so what stays on screen is
+// exactly what one request for the whole race gives (a run alone can differ in its last bit).
 import { ApiError } from "./api.js";
+import { changedRun, oneRun, spliceTraces } from "./splice.js";
 import { TraceSet } from "./trace.js";
 
 export const JSON_LIMIT = 8000; // steps × runs: 4 runs × 1,000 steps come whole
 const STREAM_GAP_MS = 120; // at most one new stream this often: an aborted one takes a moment to stop
+const SETTLE_MS = 300; // quiet time after spliced answers before the whole race is recomputed
 
 export class LiveRunner {
   // onTraces(traces, job): new traces to show (a stream's fill in as they arrive);
@@ -19,7 +24,9 @@ export class LiveRunner {
     this.pending = null;
     this.lastStream = -Infinity;
     this.timer = 0;
+    this.settleTimer = 0;
     this.serial = 0;
+    this.shown = null; // {request, traces} of the last whole answer handed out
   }
 
   get busy() {
@@ -27,11 +34,17 @@ export class LiveRunner {
   }
 
   // Compute `request` (a POST /runs body) for traces of dimension `dim` with per-run `metas`;
-  // `intent` travels with the job to onTraces (how the caller wants it shown).
-  run(request, dim, metas, intent = {}) {
-    const job = { request, dim, metas, intent, id: ++this.serial, stream: isLong(request) };
+  // `intent` travels with the job to onTraces (how the caller wants it shown). `splittable`:
+  // each run's numbers do not depend on the others' (no mini-batches drawn for the batch);
+  // `refine`: a recomputation of what is on screen, which any newer change may abort.
+  run(request, dim, metas, intent = {}, { splittable = false, refine = false } = {}) {
+    clearTimeout(this.settleTimer);
+    const job = { request, dim, metas, intent, refine, id: ++this.serial, stream: isLong(request) };
+    const index = splittable && !job.stream ? changedRun(this.shown?.request, request) : -1;
+    if (index >= 0) Object.assign(job, { splice: index, request: oneRun(request, index), full: request });
     this.pending = job;
-    if (this.inflight?.stream) this.inflight.ctl.abort(); // a stream stops at once
+    // A stream, or the whole-race refinement after spliced answers, gives way at once.
+    if (this.inflight?.stream || this.inflight?.refine) this.inflight.ctl.abort();
     this.next();
     return job.id;
   }
@@ -68,9 +81,30 @@ export class LiveRunner {
 
   async whole(job) {
     const body = await this.api.runs(job.request, { signal: job.ctl.signal });
+    if (job.splice !== undefined) return this.spliced(job, body);
     const traces = TraceSet.fromJSON(job.dim, job.metas, body);
+    this.shown = { request: job.request, traces };
     this.on.onTraces(traces, job);
     this.on.onDone(traces, job);
+  }
+
+  // One run's answer, put into the race on screen if that race still differs from the wanted
+  // one in this run only; else the whole race is asked for.
+  spliced(job, body) {
+    const { splice: index, full } = job;
+    if (!this.shown || changedRun(this.shown.request, full) !== index) {
+      if (!this.pending) this.pending = { ...job, splice: undefined, request: full };
+      return;
+    }
+    const part = TraceSet.fromJSON(job.dim, [job.metas[index]], body);
+    const traces = spliceTraces(this.shown.traces, index, part, job.metas);
+    this.shown = { request: full, traces };
+    const shown = { ...job, request: full };
+    this.on.onTraces(traces, shown);
+    this.on.onDone(traces, shown);
+    clearTimeout(this.settleTimer);
+    const settle = () => this.run(full, job.dim, job.metas, { ...job.intent, play: false }, { refine: true });
+    this.settleTimer = setTimeout(settle, SETTLE_MS);
   }
 
   async stream(job) {

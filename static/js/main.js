@@ -240,7 +240,9 @@ export class Playground {
     this.status.clear();
     const request = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
     const metas = request.runs.map((r) => ({ label: r.label, optimizer: r.optimizer.name, lr: r.optimizer.lr }));
-    const job = this.runner.run(request, this.meta.dim, metas, { from, play });
+    // Mini-batches are drawn for the whole batch of runs: then no run can be computed alone.
+    const splittable = !(Number(this.state.options.batch_size) > 0);
+    const job = this.runner.run(request, this.meta.dim, metas, { from, play }, { splittable });
     document.body.dataset.job = String(job); // read with data-drawn-job by benchmarks/page.py
     this.urlDirty = true;
   }

@@ -39,12 +39,21 @@ export class RunTable {
         cells[f] = el("td", { "data-field": f });
         tr.append(cells[f]);
       }
-      cells.optimizer.textContent = (labels[i] ?? run.optimizer).replace(/^\d+: /, "").replace(/ lr=\S+/, "");
+      cells.optimizer.textContent = optimizerText(labels[i] ?? run.optimizer);
       cells.lr.textContent = String(run.hp?.lr ?? "");
       return { tr, cells };
     });
     this.body.replaceChildren(...this.rows.map((r) => r.tr));
     this.cache = [];
+  }
+
+  // A run's setting changed: its optimizer and lr columns, nothing else.
+  relabel(labels) {
+    this.rows.forEach((row, i) => {
+      if (!labels[i]) return;
+      row.cells.optimizer.textContent = optimizerText(labels[i]);
+      row.cells.lr.textContent = / lr=(\S+)/.exec(labels[i])?.[1] ?? "";
+    });
   }
 
   // Show the start point before anything has run.
@@ -89,3 +98,6 @@ export class RunTable {
     this.rows[i].tr.dataset.status = v.status;
   }
 }
+
+// "2: sgd lr=0.01 momentum=0.9" → "sgd momentum=0.9": the lr has a column of its own.
+const optimizerText = (label) => label.replace(/^\d+: /, "").replace(/ lr=\S+/, "");

@@ -145,3 +145,40 @@ test("run labels name every setting that is not the optimizer's default", () => 
   assert.equal(runLabel({ optimizer: "sgd", hp: { lr: 0.01, momentum: 0.9, nesterov: false } }, 1, sgd), "2: sgd lr=0.01 momentum=0.9");
   assert.equal(runLabel({ optimizer: "sgd", hp: { lr: 0.01, momentum: 0 } }, 0, sgd), "1: sgd lr=0.01");
 });
+
+test("a change to one run recomputes that run alone, splices it in, then settles on the whole race", async () => {
+  const { changedRun } = await import("../../static/js/splice.js");
+  const sent = [];
+  const api = {
+    runs: async (request) => {
+      sent.push(request);
+      // Each run's points carry its lr, so the spliced race shows where every run came from.
+      return {
+        runs: request.runs.map((r) => ({
+          status: "max_steps",
+          trace: { step: [0, 1], params: [[r.lr, 0], [r.lr, 1]], loss: [1, 0.5], grad: [[1, 1], [1, 1]], state: {} },
+        })),
+      };
+    },
+  };
+  const shown = [];
+  const runner = new LiveRunner(api, { onTraces: (t, job) => shown.push({ t, job }), onDone() {}, onError: (e) => assert.fail(e) });
+  const race = (lr1) => ({ steps: 1, objective: { id: "booth" }, runs: [{ lr: 0.1 }, { lr: lr1 }] });
+  const metas = [{ label: "1" }, { label: "2" }];
+  runner.run(race(0.2), 2, metas, {}, { splittable: true });
+  await tick();
+  runner.run(race(0.3), 2, metas, {}, { splittable: true });
+  await tick();
+  assert.deepEqual(sent[1].runs, [{ lr: 0.3 }], "only the changed run is computed");
+  const spliced = shown.at(-1);
+  assert.deepEqual(spliced.job.request, race(0.3), "the race on screen is the whole wanted race");
+  assert.deepEqual(spliced.t.runs.map((r) => r.point(0)[0]), [0.1, 0.3]);
+  assert.equal(changedRun(race(0.2), race(0.3)), 1);
+  assert.equal(changedRun(race(0.2), { ...race(0.3), steps: 2 }), -1, "a change beyond one run is no splice");
+  await new Promise((done) => setTimeout(done, 400));
+  assert.deepEqual(sent.at(-1), race(0.3), "once the changes pause, the whole race is asked for");
+  // A race whose runs share mini-batches is never split.
+  runner.run(race(0.4), 2, metas, {}, { splittable: false });
+  await tick();
+  assert.equal(sent.at(-1).runs.length, 2);
+});
