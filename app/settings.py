@@ -34,7 +34,7 @@ class Settings(BaseSettings):
 
     # About twice the core count computes at once; the rest get 429 at once.
     max_concurrent_computations: int = Field(
-        2 * (os.cpu_count() or 1), ge=1, description="computations at once; the rest get 429"
+        2 * (os.cpu_count() or 1), ge=0, description="computations at once; the rest get 429"
     )
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="size of a request body")
     max_steps_times_runs: int = Field(2_000_000, ge=1, description="steps × runs of POST /runs")

@@ -84,7 +84,12 @@ def _member(annotation: Any, tag: Any) -> Any:
 def field_path(annotation: Any, loc: Sequence[Any]) -> str:
     """pydantic's loc as the request's own dotted path: union tags (an objective's dimension,
     an optimizer's name) are dropped, indexes written [i]."""
-    path, current = "", annotation
+    return _walk(annotation, loc)[0]
+
+
+def _walk(annotation: Any, loc: Sequence[Any]) -> tuple[str, Any]:
+    """(the dotted path, the type holding its last part)."""
+    path, current, parent = "", annotation, None
     for part in loc:
         current = _unwrap(current)
         if typing.get_origin(current) in (Union, types.UnionType):
@@ -94,8 +99,20 @@ def field_path(annotation: Any, loc: Sequence[Any]) -> str:
             path += f"[{part}]"
         else:
             path += f".{part}" if path else str(part)
-        current = _child(current, part)
-    return path or "body"
+        parent, current = current, _child(current, part)
+    return path or "body", parent
+
+
+def _message(error: dict[str, Any], parent: Any) -> str:
+    """pydantic's message, said in the request's terms where it helps."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "extra_forbidden" and isinstance(parent, type) and issubclass(parent, BaseModel):
+        return f"unknown field; expected one of: {', '.join(parent.model_fields)}"
+    if kind == "too_short" and "min_length" in ctx:
+        return f"needs at least {ctx['min_length']} value(s), got {ctx.get('actual_length')}"
+    if kind == "too_long" and "max_length" in ctx:
+        return f"needs at most {ctx['max_length']} value(s), got {ctx.get('actual_length')}"
+    return str(error.get("msg", "invalid"))
 
 
 def _child(annotation: Any, part: Any) -> Any:
@@ -110,13 +127,13 @@ def _child(annotation: Any, part: Any) -> Any:
     return None
 
 
-def _field_of(error: dict[str, Any], body_type: Any) -> tuple[str | None, str]:
-    """(where: body, query, ...; the field by the request's own names)."""
+def _field_of(error: dict[str, Any], body_type: Any) -> tuple[str | None, str, Any]:
+    """(where: body, query, ...; the field by the request's own names; its parent type)."""
     loc = list(error.get("loc", ()))
     where = loc.pop(0) if loc and loc[0] in ("body", "query", "path", "header") else None
     if error.get("type") == "json_invalid":  # loc holds the byte position, not a field
-        return where, "body"
-    return where, field_path(body_type if where == "body" else None, loc)
+        return where, "body", None
+    return where, *_walk(body_type if where == "body" else None, loc)
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> Response:
@@ -126,8 +143,8 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
     body_type = getattr(field_info, "annotation", None)
     items = []
     for e in error.errors():
-        where, field = _field_of(e, body_type)
-        item = problem(field, e.get("msg", "invalid"), e.get("type", "value_error"))
+        where, field, parent = _field_of(e, body_type)
+        item = problem(field, _message(e, parent), e.get("type", "value_error"))
         if where is not None and field != where:
             item["loc"] = [where, *item["loc"]]
         items.append(item)

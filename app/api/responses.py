@@ -87,6 +87,9 @@ class Limits(BaseModel):
     )
     max_concurrent_computations: int = Field(description="computations at once; the rest get 429")
     max_body_bytes: int = Field(description="size of a request body")
+    max_response_numbers: int = Field(
+        description="numbers in one JSON answer of POST /runs: record fewer steps, or stream"
+    )
     request_deadline_seconds: float = Field(description="a computation is stopped after this")
 
 

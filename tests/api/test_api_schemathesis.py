@@ -7,8 +7,6 @@ request as found, with a curl line to replay it).
 
 from __future__ import annotations
 
-import dataclasses
-
 import schemathesis
 from api_caps import SMALL_CAPS
 from hypothesis import HealthCheck, Phase, settings
@@ -17,7 +15,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from app.main import create_app
 from app.settings import SETTINGS
 
-APP = create_app(dataclasses.replace(SETTINGS, **SMALL_CAPS))
+APP = create_app(SETTINGS.replace(**SMALL_CAPS))
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 
 # positive_data_acceptance cannot apply here: it demands 2xx for every schema-valid body, but

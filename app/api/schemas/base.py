@@ -50,9 +50,13 @@ def pairs(dim: int, description: str) -> Any:
 class AnyOf:
     """Writes a union's JSON Schema as the anyOf of its visible members."""
 
-    def __init__(self, hidden: frozenset[str], description: str | None) -> None:
+    def __init__(
+        self, hidden: frozenset[str], description: str | None, property_name: str | None
+    ) -> None:
         self.hidden = hidden
         self.description = description
+        self.property_name = property_name
+        self.tags: dict[str, str] = {}  # model name -> its tag
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -61,6 +65,11 @@ class AnyOf:
         members = generated.get("oneOf") or generated.get("anyOf") or [generated]
         shown = [m for m in members if _model_name(m.get("$ref", "")) not in self.hidden]
         out: dict[str, Any] = {"anyOf": shown} if len(shown) > 1 else dict(shown[0])
+        if self.property_name and len(shown) > 1:  # documents the tag for OpenAPI tools
+            out["discriminator"] = {
+                "propertyName": self.property_name,
+                "mapping": {self.tags[_model_name(m["$ref"])]: m["$ref"] for m in shown},
+            }
         if self.description:
             out["description"] = self.description
         return out
@@ -79,16 +88,20 @@ def tagged_union(
     *,
     hidden: Mapping[str, type[BaseModel]] | None = None,
     description: str | None = None,
+    property_name: str | None = None,
 ) -> Any:
     """A union whose member is chosen by tag_of(input); hidden members validate (and refuse)
-    what no visible member can take, and stay out of the JSON Schema."""
+    what no visible member can take, and stay out of the JSON Schema. property_name: the field
+    whose value is the tag, when there is one (documented as the OpenAPI discriminator)."""
     every = {**members, **(hidden or {})}
     if len(every) == 1:
         (only,) = every.values()
         return Annotated[only, Field(description=description)] if description else only
     union = Union[tuple(Annotated[model, Tag(tag)] for tag, model in every.items())]  # noqa: UP007
     hidden_names = frozenset(m.__name__ for m in (hidden or {}).values())
-    return Annotated[union, Discriminator(tag_of), AnyOf(hidden_names, description)]
+    shape = AnyOf(hidden_names, description, property_name)
+    shape.tags = {getattr(m, "__name__", ""): tag for tag, m in members.items()}
+    return Annotated[union, Discriminator(tag_of), shape]
 
 
 def refusal(name: str, kind: str, message: Callable[[Any], str]) -> type[BaseModel]:

@@ -139,6 +139,7 @@ OptimizerConfig = tagged_union(
     _name_tag(OPTIMIZER_MODELS),
     hidden={"?": _unknown("optimizer", OPTIMIZER_MODELS)},
     description="an optimizer of GET /optimizers and its hyper-parameters",
+    property_name="name",
 )
 
 
@@ -163,6 +164,7 @@ ScheduleSpec = tagged_union(
     _name_tag(SCHEDULE_MODELS),
     hidden={"?": _unknown("schedule", SCHEDULE_MODELS)},
     description="the learning rate per update (GET /optimizers lists the schedules)",
+    property_name="name",
 )
 
 
