@@ -98,7 +98,7 @@ class OverBase(Strict):
     @model_validator(mode="after")
     def _exactly_one(self) -> OverBase:
         if len(self.model_fields_set) != 1:
-            names = ", ".join(self.model_fields)
+            names = ", ".join(type(self).model_fields)
             raise PydanticCustomError("over", f"give exactly one of: {names}")
         return self
 
