@@ -32,6 +32,7 @@ from app.optim import (
 )
 from app.runs import EVERY_STEP, FINAL_STEP, RecordRule, StopRules
 
+MAX_SAFE_INTEGER = 2**53 - 1
 # The JSON Schema of each optimizer's cross-field rules (its check_fn says the same in code);
 # tests/api checks that every optimizer with a check_fn has its entry here.
 CROSS_FIELD_RULES: dict[str, dict[str, Any]] = {
@@ -62,10 +63,11 @@ def setting_field(spec: HyperParam) -> tuple[Any, Any]:
     if spec.kind == "pair":
         number = Annotated[Finite, Field(**_bounds(spec))]
         return tuple[number, number], Field(spec.default, description=spec.description)
+    bounds = _bounds(spec)
+    if spec.kind == "int" and "le" not in bounds:  # a whole number JSON carries exactly
+        bounds["le"] = MAX_SAFE_INTEGER
     kind = Whole if spec.kind == "int" else Finite
-    return Annotated[kind, Field(**_bounds(spec))], Field(
-        spec.default, description=spec.description
-    )
+    return Annotated[kind, Field(**bounds)], Field(spec.default, description=spec.description)
 
 
 class OptimizerConfigBase(Strict):
