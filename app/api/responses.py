@@ -95,7 +95,7 @@ class Limits(BaseModel):
 
 class TunedRun(BaseModel):
     label: str
-    lr: float = Field(description="the best rate by the criterion")
+    lr: Number = Field(description="the best rate by the criterion (null past float's range)")
     final_loss: Number = Field(
         description="the best rate's final loss (the full loss at its last point)"
     )
@@ -103,7 +103,9 @@ class TunedRun(BaseModel):
         description="the best rate's ending: converged, max_steps, diverged, stopped"
     )
     steps_taken: int
-    tried: list[float] = Field(description="every rate tried, ascending")
+    tried: list[Number] = Field(
+        description="every rate tried, ascending (null where 100× a huge rate passes float's range)"
+    )
     final_losses: list[Number] = Field(description="each tried rate's final loss")
     diverged: list[bool] = Field(description="whether each tried rate diverged")
 

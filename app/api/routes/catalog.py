@@ -87,7 +87,6 @@ def routes() -> APIRouter:
         expression: str = Query(
             min_length=1,
             max_length=500,
-            pattern=r"\S",
             description="f(x) or f(x, y); ^ is power; see the README",
             json_schema_extra={"format": "formula"},
         ),

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -22,9 +23,26 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
+
+def _whole_number(value: Any) -> Any:
+    """A JSON number with no fraction (57.0 is JSON Schema's integer too) as an int; true and
+    "57" stay what they are, for the strict int to refuse."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
 # strict: a JSON number only (lax mode would take true as 1.0 and "2" as 2.0)
 Finite = Annotated[float, Field(strict=True, allow_inf_nan=False)]
-Whole = Annotated[int, Field(strict=True)]
+
+
+def whole(**bounds: Any) -> Any:
+    """A whole number within bounds (ge, le, ...); the bounds go on the int itself, so the JSON
+    Schema states them as minimum and maximum."""
+    return Annotated[int, Field(strict=True, **bounds), BeforeValidator(_whole_number)]
+
+
+Whole = whole()
 PAIR_TEXT = "[min, max] with min < max"
 
 

@@ -13,11 +13,11 @@ from pydantic_core import PydanticCustomError
 from app.api.schemas.base import (
     Finite,
     Strict,
-    Whole,
     dict_get,
     refusal,
     refusal_of_field,
     tagged_union,
+    whole,
 )
 from app.objectives import Objective, ObjectiveError, OptionSpec, list_objectives, make_objective
 
@@ -51,11 +51,9 @@ def parsed_formula(text: str) -> Objective | ObjectiveError:
 def _option_field(spec: OptionSpec) -> tuple[Any, Any]:
     if spec.kind == "choice":
         return Literal[tuple(spec.choices or ())], Field(spec.default, description=spec.description)
-    kind = Whole if spec.kind == "int" else Finite
-    bounds = {"ge": spec.low, "le": spec.high}
-    return Annotated[kind, Field(**{k: v for k, v in bounds.items() if v is not None})], Field(
-        spec.default, description=spec.description
-    )
+    bounds = {k: v for k, v in (("ge", spec.low), ("le", spec.high)) if v is not None}
+    kind = whole(**bounds) if spec.kind == "int" else Annotated[Finite, Field(**bounds)]
+    return kind, Field(spec.default, description=spec.description)
 
 
 def _title(oid: str) -> str:
@@ -95,7 +93,6 @@ def _formula_model(dim: int) -> type[ObjectiveSpecBase]:
                 Field(
                     min_length=1,
                     max_length=EXPRESSION_LENGTH,
-                    pattern=r"\S",
                     json_schema_extra={"format": FORMULA_FORMATS[dim]},
                 ),
             ],
@@ -147,7 +144,8 @@ def _tag(spec: Any) -> str:
         return "?"
     if "expression" in spec:
         return "formula"
-    return spec["id"] if spec["id"] in BUILT_INS else "?id"
+    oid = spec["id"]
+    return oid if isinstance(oid, str) and oid in BUILT_INS else "?id"
 
 
 def objective_union(dim: int | None, *, data_only: bool = False) -> Any:

@@ -14,11 +14,11 @@ from pydantic_core import PydanticCustomError
 from app.api.schemas.base import (
     Finite,
     Strict,
-    Whole,
     dict_get,
     refusal,
     refusal_of_field,
     tagged_union,
+    whole,
 )
 from app.errors import FieldError
 from app.optim import (
@@ -66,8 +66,8 @@ def setting_field(spec: HyperParam) -> tuple[Any, Any]:
     bounds = _bounds(spec)
     if spec.kind == "int" and "le" not in bounds:  # a whole number JSON carries exactly
         bounds["le"] = MAX_SAFE_INTEGER
-    kind = Whole if spec.kind == "int" else Finite
-    return Annotated[kind, Field(**bounds)], Field(spec.default, description=spec.description)
+    kind = whole(**bounds) if spec.kind == "int" else Annotated[Finite, Field(**bounds)]
+    return kind, Field(spec.default, description=spec.description)
 
 
 class OptimizerConfigBase(Strict):
@@ -84,8 +84,12 @@ def _cross_field_check(opt: OptimizerDef) -> Any:
     """opt's check_fn on the whole row, reported at the last field (all others are known)."""
     last = opt.hyperparams[-1].name
 
+    names = [spec.name for spec in opt.hyperparams]
+
     def check(cls: type, value: Any, info: Any) -> Any:
         row = {**info.data, last: value}
+        if any(name not in row for name in names):
+            return value  # another field failed: its own error says why
         try:
             opt.check_fn({k: np.asarray(v) for k, v in row.items()})
         except FieldError as error:
@@ -200,7 +204,7 @@ class StopSpec(Strict):
 
 
 class EveryStep(Strict):
-    every: Whole = Field(ge=1, description="keep every k-th step (and each run's last)")
+    every: whole(ge=1) = Field(description="keep every k-th step (and each run's last)")
 
 
 def _record_tag(value: Any) -> str:

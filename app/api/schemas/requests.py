@@ -10,7 +10,7 @@ from typing import Annotated, Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, create_model
 
-from app.api.schemas.base import Strict, Whole, pairs, point, tagged_union
+from app.api.schemas.base import Strict, pairs, point, tagged_union, whole
 from app.api.schemas.caps import LENIENT, Caps, by_dimension
 from app.api.schemas.objectives import DATA_DIMS, DIMS, objective_union
 from app.api.schemas.options import (
@@ -57,12 +57,12 @@ class RunOptionsBase(Strict):
 def run_option_fields(caps: Caps, max_steps: int, objective: Any) -> dict[str, Any]:
     return {
         "objective": (objective, ...),
-        "steps": (Annotated[Whole, Field(ge=0, le=max_steps)], Field(min(100, max_steps))),
+        "steps": (whole(ge=0, le=max_steps), Field(min(100, max_steps))),
         "stop": (StopSpec | None, Field(None, description="stop a run early")),
         "schedule": (ScheduleSpec | None, None),
         "clip": (ClipSpec | None, Field(None, description="clip each run's gradient")),
         "seed": (
-            Annotated[Whole, Field(ge=0, le=SEED_MAX)],
+            whole(ge=0, le=SEED_MAX),
             Field(0, description="the mini-batches' random seed (model-fitting objectives)"),
         ),
     }
@@ -134,7 +134,7 @@ def _runs(caps: Caps, dim: int | None, tune: bool) -> type[Strict]:
     fields["record"] = (RecordSpec, "all")
     if tune:
         fields["num"] = (
-            Annotated[Whole, Field(ge=3, le=caps.max_sweep_runs)],
+            whole(ge=3, le=caps.max_sweep_runs),
             Field(
                 min(25, caps.max_sweep_runs),
                 description=(
@@ -171,7 +171,7 @@ def _surface(caps: Caps, dim: int | None) -> type[Strict]:
             Field(None, description="defaults to the objective's view box"),
         ),
         resolution=(
-            Annotated[Whole, Field(ge=2, le=caps.max_resolution)],
+            whole(ge=2, le=caps.max_resolution),
             Field(min(128, caps.max_resolution), description="grid points per axis"),
         ),
         format=(
@@ -223,7 +223,7 @@ def _predict(dim: int | None) -> type[Strict]:
             Field(description="parameter points, each of the objective's dim"),
         ),
         resolution=(
-            Annotated[Whole, Field(ge=2, le=512)],
+            whole(ge=2, le=512),
             Field(64, description="x values on the model's curve"),
         ),
     )

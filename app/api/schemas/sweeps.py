@@ -8,7 +8,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import ConfigDict, Field, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
-from app.api.schemas.base import Finite, Strict, Whole, dict_get, pairs, point, tagged_union
+from app.api.schemas.base import Finite, Strict, dict_get, pairs, point, tagged_union, whole
 from app.api.schemas.caps import LENIENT, Caps
 from app.api.schemas.objectives import DIMS, dim_of, objective_union
 from app.api.schemas.options import (
@@ -50,7 +50,7 @@ def _range(opt: str, spec: HyperParam, caps: Caps) -> Any:
     """{"min", "max", "num", "scale"} over one setting: a log scale needs min > 0."""
     base = setting_field(spec)[0]
     positive = Annotated[base, Field(gt=0)]
-    num = (Annotated[Whole, Field(ge=1, le=caps.max_sweep_runs)], ...)
+    num = (whole(ge=1, le=caps.max_sweep_runs), ...)
     title = f"{opt.capitalize()}{spec.name.title().replace('_', '')}"
     log = create_model(
         f"{title}LogRange",
@@ -86,7 +86,7 @@ def _start_grid(caps: Caps, dim: int) -> type[Strict]:
             Field(None, description="defaults to the objective's view box"),
         ),
         resolution=(
-            Annotated[Whole, Field(ge=2, le=finest)],
+            whole(ge=2, le=finest),
             Field(min(32, finest), description="starts per axis (resolution^dim runs)"),
         ),
     )
@@ -199,22 +199,36 @@ class ExplainBase(Strict):
         return None if self.schedule is None else self.schedule.schedule()  # type: ignore
 
 
+class StateBase(Strict):
+    """Every buffer or none (JSON Schema: no property, or all of them)."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> dict[str, Any]:
+        schema = handler.resolve_ref_schema(handler(core))
+        names = list(schema.get("properties", {}))
+        schema["anyOf"] = [{"maxProperties": 0}, {"required": names}] if names else []
+        if not names:
+            del schema["anyOf"]
+        return schema
+
+
 def _state(opt: str, dim: int) -> type[Strict]:
     names = OPTIMIZERS[opt].state_names
 
     def all_or_none(model: Any) -> Any:
         given = model.model_fields_set
         if given and given != set(names):
+            missing = ", ".join(n for n in names if n not in given)
             raise PydanticCustomError(
-                "state", f"give every buffer ({', '.join(names)}) or none at step 1"
+                "state", f"missing {missing}: give every buffer ({', '.join(names)}) or none"
             )
         return model
 
     return create_model(
         f"State{dim}D{opt.capitalize()}",
-        __base__=Strict,
+        __base__=StateBase,
         __validators__={"_all": model_validator(mode="after")(all_or_none)},
-        **{n: (point(dim) | None, None) for n in names},
+        **{n: (point(dim), None) for n in names},  # not nullable: give a buffer or leave it out
     )
 
 
@@ -226,7 +240,7 @@ def _explain(caps: Caps, dim: int | None, opt: str | None) -> type[Strict]:
     fields: dict[str, Any] = {
         "optimizer": (OPTIMIZER_MODELS[opt] if opt else OptimizerConfig, ...),
         "step": (
-            Annotated[Whole, Field(ge=1, le=caps.max_steps)],
+            whole(ge=1, le=caps.max_steps),
             Field(description="the 1-based update number t, as torch counts it"),
         ),
         "params": (point(d, "the parameters before update t"), ...),
