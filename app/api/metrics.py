@@ -46,9 +46,15 @@ def exposition() -> tuple[bytes, str]:
 
 
 def route_of(scope: Scope) -> str:
-    """The matched route's template (bounded label values), never the raw path."""
-    route = scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+    """The matched route's template with its router's prefix (bounded label values), the mount
+    for static files, never the raw path."""
+    template = getattr(scope.get("route"), "path", None)
+    if template is None:
+        return scope.get("root_path") or "unmatched"
+    path = scope.get("path", "")
+    head = template.split("{", 1)[0]
+    at = path.find(head)
+    return (path[:at] if at > 0 else "") + template
 
 
 class Metrics:
