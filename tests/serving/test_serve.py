@@ -18,6 +18,7 @@ import pytest
 from app.__main__ import parse_args
 
 ROOT = Path(__file__).resolve().parents[2]
+SERVE = [sys.executable, "-m", "app", "serve", "--workers", "2", "--access-log"]
 
 
 def free_port() -> int:
@@ -32,8 +33,7 @@ def two_workers(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GDP_", "PROMETHEUS_"))}
     with log.open("w") as err:
         server = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve", "--workers", "2", "--port", str(port)]
-            + ["--access-log"],
+            [*SERVE, "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
