@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import hashlib
 import re
+import sys
+from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -19,6 +23,7 @@ from app.api.access_log import AccessLog
 from app.api.errors import install_error_handlers
 from app.api.headers import SecurityHeaders
 from app.api.limits import BodySizeLimit, ComputeSlots
+from app.api.loop_monitor import watch_event_loop
 from app.api.metrics import Metrics, exposition
 from app.api.openapi import install_openapi
 from app.api.responses import HealthOut
@@ -55,8 +60,23 @@ def docs_policy(html: str) -> str:
     )
 
 
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start-up: the OpenAPI document is made once, before any request waits for it, and the
+    event loop's stalls are watched while the server runs."""
+    app.openapi()
+    # Compute threads hand the GIL over this often, so the event loop waits less for it.
+    sys.setswitchinterval(app.state.settings.gil_switch_interval_seconds)
+    watcher = asyncio.create_task(watch_event_loop())
+    try:
+        yield
+    finally:
+        watcher.cancel()
+
+
 def create_app(settings: Settings = SETTINGS) -> FastAPI:
     app = FastAPI(
+        lifespan=lifespan,
         title="Gradient Descent Playground API",
         version=__version__,
         description=(

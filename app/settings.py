@@ -44,12 +44,18 @@ class Settings(BaseSettings):
     max_sweep_work: int = Field(4_200_000, ge=1, description="runs × steps of a sweep or tune")
     max_resolution: int = Field(512, ge=2, description="grid points per axis of POST /surface")
     max_response_numbers: int = Field(
-        20_000_000,
+        8_000_000,  # about 150 MB of recorded arrays and compressed JSON at its peak
         ge=1_000,
         description="numbers in one JSON answer of POST /runs (recorded steps × runs × values)",
     )
     request_deadline_seconds: float = Field(
         60.0, gt=0, description="a computation is stopped after this many seconds"
+    )
+    gil_switch_interval_seconds: float = Field(
+        0.0005,
+        gt=0,
+        le=0.1,
+        description="how often a thread hands Python's GIL over (sys.setswitchinterval)",
     )
     access_log: bool = Field(False, description="one JSON line per request on standard error")
 
