@@ -20,6 +20,8 @@ from app.runs import RecordRule, RunProblem, Simulation, Step
 # A stream sends what it has at least this often, so lines flow while long runs compute.
 STREAM_FLUSH_SECONDS = 0.05
 STREAM_FLUSH_STEPS = 500
+# ...and at most about this many bytes at once: compressing a chunk must not stall the loop.
+STREAM_FLUSH_BYTES = 256 * 1024
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +38,13 @@ class StepLines:
     def chunk(self, first: bool) -> tuple[bytes | None, bool]:
         """Lines for up to STREAM_FLUSH_SECONDS (the very first step alone), and whether the
         stream ends with them: a failure ends it with an error line after the lines made."""
-        started, lines = time.monotonic(), []
+        started, lines, size = time.monotonic(), [], 0
         try:
             for step in self.steps:
                 self.last = step
                 lines.append(self.encode(run_payloads.step_json(step)))
-                if first or len(lines) >= STREAM_FLUSH_STEPS:
+                size += len(lines[-1])
+                if first or len(lines) >= STREAM_FLUSH_STEPS or size >= STREAM_FLUSH_BYTES:
                     break
                 if time.monotonic() - started > STREAM_FLUSH_SECONDS:
                     break
