@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import gc
 import hashlib
 import re
 import sys
@@ -67,6 +68,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.openapi()
     # Compute threads hand the GIL over this often, so the event loop waits less for it.
     sys.setswitchinterval(app.state.settings.gil_switch_interval_seconds)
+    # Everything made at start-up (schemas, the OpenAPI document, the catalogue) lives for good:
+    # kept out of the collector's scans, a full collection takes milliseconds, not a loop stall.
+    gc.collect()
+    gc.freeze()
     watcher = asyncio.create_task(watch_event_loop())
     try:
         yield
@@ -92,12 +97,12 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
     install_error_handlers(app)
 
     @app.get(f"{API_PREFIX}/health", tags=["meta"], summary="Liveness, version and load")
-    def health() -> HealthOut:
+    async def health() -> HealthOut:  # on the event loop: no worker thread to wait for
         slots = app.state.compute_slots
         return HealthOut(status="ok", version=__version__, busy=slots.busy, capacity=slots.limit)
 
     @app.get("/metrics", include_in_schema=False)
-    def metrics() -> Response:
+    async def metrics() -> Response:
         body, media_type = exposition()
         return Response(body, media_type=media_type)
 

@@ -15,7 +15,7 @@ def routes() -> APIRouter:
         summary="Every cap: runs, steps, grid resolution, sweeps, concurrency, body size",
         responses={200: {"model": Limits}},
     )
-    def limits(request: Request) -> Response:
+    async def limits(request: Request) -> Response:
         settings = request.app.state.settings
         return json_response({name: getattr(settings, name) for name in Limits.model_fields})
 
