@@ -185,16 +185,19 @@ def number(value: float | None, spec: str) -> str:
     return "—" if value is None else format(value, spec)
 
 
-def table(race: Race, param_names: Sequence[str]) -> str:
-    """The final table: per run its optimizer, status, steps taken, loss and end point."""
+def table(race: Race, param_names: Sequence[str], sent: Sequence[dict]) -> str:
+    """The final table: per run its optimizer (as it was asked for: the server's echo lists every
+    default too), status, steps taken, loss and end point."""
     header = ["run", "optimizer", "status", "steps", "loss", *param_names]
     rows = [header]
-    for r, run in enumerate(race.runs, start=1):
-        settings_text = " ".join(f"{k}={v}" for k, v in run.optimizer.items() if k != "name")
+    for r, (run, spec) in enumerate(zip(race.runs, sent, strict=True), start=1):
+        given = {k: v for k, v in spec["optimizer"].items() if k != "name"}
+        ordered = sorted(given.items(), key=lambda kv: kv[0] != "lr")  # the rate first
+        settings_text = " ".join(f"{k}={v}" for k, v in ordered)
         rows.append(
             [
                 str(r),
-                f"{run.optimizer['name']} {settings_text}".strip(),
+                f"{spec['optimizer']['name']} {settings_text}".strip(),
                 run.status,
                 str(run.steps_taken),
                 number(run.final_loss, ".4g"),
@@ -272,7 +275,7 @@ def race(client: Playground, args: argparse.Namespace) -> int:
     result = Race.from_stream(events)
     names = objective["param_names"]
     print(f"{objective['title']} ({objective['id']}), {args.steps} steps")
-    print(table(result, names))
+    print(table(result, names, body["runs"]))
     if args.out is not None:
         try:
             print(write_out(args.out, args.format, result, body, names), file=sys.stderr)

@@ -1,6 +1,15 @@
-"""The one error shape every layer raises for bad input: which field, and why."""
+"""The one error type every layer raises for bad input: which field, and why."""
 
 from __future__ import annotations
+
+
+def join_field(prefix: str, field: str) -> str:
+    """ "runs[2].optimizer" + "lr" -> "runs[2].optimizer.lr"; an index joins without a dot."""
+    if not prefix:
+        return field
+    if not field:
+        return prefix
+    return prefix + field if field.startswith("[") else f"{prefix}.{field}"
 
 
 class FieldError(ValueError):
@@ -10,3 +19,7 @@ class FieldError(ValueError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+    def within(self, prefix: str) -> FieldError:
+        """The same error with its field path under `prefix` (the caller's own name for it)."""
+        return type(self)(join_field(prefix, self.field), self.reason)

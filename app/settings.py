@@ -1,12 +1,20 @@
-"""Where the page's files live, and the limits every request is held to."""
+"""Where the page's files live, and every cap and limit a request is held to.
+
+Each limit can be set from the environment as GDP_<NAME> (GDP_MAX_RUNS=32); a bad value stops
+the server at start-up with an error naming the variable.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PACKAGE = Path(__file__).resolve().parent
+ENV_PREFIX = "GDP_"
 
 
 def _site_dir(name: str) -> Path:
@@ -19,18 +27,58 @@ STATIC_DIR = _site_dir("static")
 TEMPLATES_DIR = _site_dir("templates")
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    """Every limit, each also read from the environment variable GDP_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid")
+
     # About twice the core count computes at once; the rest get 429 at once.
-    max_concurrent_computations: int = 2 * (os.cpu_count() or 1)
-    max_body_bytes: int = 64 * 1024
-    max_steps_times_runs: int = 2_000_000
-    max_steps: int = 100_000
-    max_runs: int = 64
-    max_sweep_runs: int = 4_096
-    max_sweep_work: int = 4_200_000  # runs × steps
-    max_resolution: int = 512
-    request_deadline_seconds: float = 60.0
+    max_concurrent_computations: int = Field(
+        2 * (os.cpu_count() or 1), ge=0, description="computations at once; the rest get 429"
+    )
+    max_body_bytes: int = Field(64 * 1024, ge=1024, description="size of a request body")
+    max_steps_times_runs: int = Field(2_000_000, ge=1, description="steps × runs of POST /runs")
+    max_steps: int = Field(100_000, ge=1, description="steps of one run")
+    max_runs: int = Field(64, ge=1, description="runs in one POST /runs")
+    max_sweep_runs: int = Field(4_096, ge=1, description="runs of one sweep or tune")
+    max_sweep_work: int = Field(4_200_000, ge=1, description="runs × steps of a sweep or tune")
+    max_resolution: int = Field(512, ge=2, description="grid points per axis of POST /surface")
+    max_response_numbers: int = Field(
+        8_000_000,  # about 150 MB of recorded arrays and compressed JSON at its peak
+        ge=1_000,
+        description="numbers in one JSON answer of POST /runs (recorded steps × runs × values)",
+    )
+    request_deadline_seconds: float = Field(
+        60.0, gt=0, description="a computation is stopped after this many seconds"
+    )
+    gil_switch_interval_seconds: float = Field(
+        0.0005,
+        gt=0,
+        le=0.1,
+        description="how often a thread hands Python's GIL over (sys.setswitchinterval)",
+    )
+    access_log: bool = Field(False, description="one JSON line per request on standard error")
+
+    def replace(self, **changes: Any) -> Settings:
+        """These settings with some values changed, validated again."""
+        return type(self)(**{**self.model_dump(), **changes})
 
 
-SETTINGS = Settings()
+class SettingsError(SystemExit):
+    """A bad GDP_* variable: the message names it and says why."""
+
+
+def load_settings() -> Settings:
+    """The settings from the environment; a bad variable exits with a message naming it."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        lines = [
+            f"{ENV_PREFIX}{'_'.join(str(p) for p in e['loc']).upper() or 'SETTINGS'}: {e['msg']}"
+            f" (got {e.get('input')!r})"
+            for e in error.errors()
+        ]
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None
+
+
+SETTINGS = load_settings()

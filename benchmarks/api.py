@@ -17,12 +17,11 @@ import asyncio
 import json
 import statistics
 import time
-from types import SimpleNamespace
 
 import httpx
+from pydantic import TypeAdapter
 
-from app.api.routes.runs import build_problem
-from app.api.schemas import RunsRequest
+from app.api.schemas import Caps, bodies_for
 from app.main import create_app
 from app.runs.loop import Simulation
 from app.settings import SETTINGS
@@ -155,8 +154,9 @@ def check(document: bytes, body: dict) -> None:
 
 def main() -> None:
     app = create_app(SETTINGS)
-    fake_request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=SETTINGS)))
-    problem = build_problem(RunsRequest.model_validate(EIGHT), fake_request)
+    # The problem the route builds from the same body (validated by the same schema).
+    body_type = TypeAdapter(bodies_for(Caps.of(SETTINGS)).runs)
+    problem = body_type.validate_python(EIGHT).problem()
     final = {**EIGHT, "record": "final"}
 
     with asyncio.Runner() as runner:

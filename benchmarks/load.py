@@ -1,18 +1,22 @@
-"""Admission control under load, against a real server.
+"""The server under load, measured from outside (a real uvicorn in a subprocess on 127.0.0.1).
 
-Starts uvicorn (app.main:app) on a free 127.0.0.1 port in a subprocess, opens exactly the
-concurrency cap of long JSON Lines streams at once, then sends 10 more POST /runs that must all
-get 429 with Retry-After, while a loop samples GET /health latency. Waits for every stream's done
-line, prints the counts and the /health p50/p99, and exits non-zero if the cap did not hold.
+1. While the admission cap's worth of maximal computations runs (POST /runs, 64 runs × 31,250
+   steps each, kept full until the probes are done), 10 more clients must get 429 with
+   Retry-After at once, and /health is probed >= 200 times: p50 and p99 (target p99 <= 50 ms);
+   the server's own event-loop watch gives the largest stall meanwhile (target <= 20 ms).
+2. The largest admitted request of each route, one at a time: the server's peak memory while it
+   answers (VmHWM, reset before each; target <= 300 MB).
+3. A client that leaves a long JSON, JSON Lines and SSE request: the time from its disconnect to
+   the work stopping (its compute slot free and the process idle; target <= 1 s each).
 
-Run: python -m benchmarks.load
+Bounded in count and time (it stops by itself after DEADLINE). Run: python -m benchmarks.load
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -26,10 +30,12 @@ from app.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 API = "/api/v1"
-STREAM_STEPS = 6_000
 EXTRA_CLIENTS = 10
-HEALTH_EVERY = 0.05  # seconds between /health samples
-DEADLINE = 180.0  # the whole benchmark stops by itself after this
+PROBES = 200
+PROBE_EVERY = 0.02  # seconds between /health probes
+DEADLINE = 600.0
+RUNS, STEPS = SETTINGS.max_runs, SETTINGS.max_steps_times_runs // SETTINGS.max_runs
+MB = 1024 * 1024
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
@@ -44,8 +50,17 @@ def start_server() -> tuple[subprocess.Popen, str]:
     return server, f"http://127.0.0.1:{port}"
 
 
+def race(runs: int, steps: int, record: object = "final") -> dict:
+    return {
+        "objective": {"id": "rosenbrock"},
+        "runs": [{"optimizer": {"name": "adam", "lr": 0.001}}] * runs,
+        "steps": steps,
+        "record": record,
+    }
+
+
 async def wait_ready(client: httpx.AsyncClient) -> dict:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while True:
         try:
             r = await client.get(f"{API}/health")
@@ -54,109 +69,241 @@ async def wait_ready(client: httpx.AsyncClient) -> dict:
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline:
-            raise SystemExit("the server did not start within 30 s")
+            raise SystemExit("the server did not start within 60 s")
         await asyncio.sleep(0.1)
 
 
-async def stream(client: httpx.AsyncClient, i: int, first_line: asyncio.Event) -> dict:
-    """One long JSON Lines stream read to its end: status, lines and whether 'done' came last."""
-    body = {
-        "objective": {"id": "rosenbrock"},
-        "runs": [{"optimizer": {"name": "adam", "lr": 0.01}, "label": f"stream {i}"}],
-        "steps": STREAM_STEPS,
-    }
-    headers = {"accept": "application/jsonl"}
-    lines, last = 0, None
-    async with client.stream("POST", f"{API}/runs", json=body, headers=headers) as r:
-        if r.status_code != 200:
-            first_line.set()
-            return {"status": r.status_code, "lines": 0, "done": False}
-        async for line in r.aiter_lines():
-            if not line:
-                continue
-            last = json.loads(line)
-            lines += 1
-            first_line.set()
-    return {"status": 200, "lines": lines, "done": last is not None and last["type"] == "done"}
+async def stalls(client: httpx.AsyncClient) -> dict[float, float]:
+    """The server's event-loop stall histogram: upper bound (s) -> count at or below it."""
+    text = (await client.get("/metrics")).text
+    found = re.findall(r'gdp_event_loop_stall_seconds_bucket\{le="([^"]+)"\} (\S+)', text)
+    return {float(le): float(n) for le, n in found}
 
 
-async def extra_client(client: httpx.AsyncClient) -> tuple[int, str | None, float]:
-    body = {
-        "objective": {"id": "booth"},
-        "runs": [{"optimizer": {"name": "sgd", "lr": 0.01}}],
-        "steps": 100,
-    }
-    started = time.monotonic()
-    r = await client.post(f"{API}/runs", json=body)
-    return r.status_code, r.headers.get("retry-after"), time.monotonic() - started
+def largest_stall(before: dict[float, float], after: dict[float, float]) -> tuple[float, float]:
+    """(low, high]: the bucket holding the longest stall seen between two histograms."""
+    bounds = sorted(after)
+    delta = {b: after[b] - before.get(b, 0.0) for b in bounds}
+    total = delta[bounds[-1]]
+    low = 0.0
+    for bound in bounds:
+        if delta[bound] >= total:
+            return low, bound
+        low = bound
+    return low, float("inf")
 
 
-async def sample_health(client: httpx.AsyncClient, stop: asyncio.Event) -> list[float]:
+async def probe_health(client: httpx.AsyncClient) -> list[float]:
     latencies = []
-    while not stop.is_set():
-        started = time.monotonic()
+    while len(latencies) < PROBES:
+        started = time.perf_counter()
         r = await client.get(f"{API}/health")
-        latencies.append(time.monotonic() - started)
+        latencies.append(time.perf_counter() - started)
         if r.status_code != 200:
             raise SystemExit(f"/health answered {r.status_code}")
-        await asyncio.sleep(HEALTH_EVERY)
+        await asyncio.sleep(PROBE_EVERY)
     return latencies
 
 
-async def run(base_url: str) -> int:
+async def under_load(client: httpx.AsyncClient, cap: int) -> bool:
+    """Phase 1: the cap's worth of maximal computations, kept full while /health is probed."""
+    done = asyncio.Event()
+    answered: list[int] = []
+
+    async def keep_computing() -> None:
+        while not done.is_set():
+            r = await client.post(f"{API}/runs", json=race(RUNS, STEPS))
+            answered.append(r.status_code)
+
+    before = await stalls(client)
+    workers = [asyncio.create_task(keep_computing()) for _ in range(cap)]
+    while (await client.get(f"{API}/health")).json()["busy"] < cap:
+        await asyncio.sleep(0.01)
+    extras = [client.post(f"{API}/runs", json=race(1, 100)) for _ in range(EXTRA_CLIENTS)]
+    refusals = await asyncio.gather(*extras)
+    latencies = np.array(await probe_health(client)) * 1e3
+    done.set()
+    await asyncio.gather(*workers)
+    low, high = largest_stall(before, await stalls(client))
+    refused = [r for r in refusals if r.status_code == 429]
+    with_retry = [r for r in refused if r.headers.get("retry-after", "").isdigit()]
+    print(f"1. {cap} computations at once (the cap), each POST /runs {RUNS} runs × {STEPS} steps")
+    print(
+        f"   extra POST /runs answered 429: {len(refused)}/{EXTRA_CLIENTS}, Retry-After: "
+        f"{len(with_retry)}; computations answered 200: {answered.count(200)}"
+    )
+    p50, p99 = np.percentile(latencies, 50), np.percentile(latencies, 99)
+    print(
+        f"   /health over {len(latencies)} probes: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max "
+        f"{latencies.max():.1f} ms [target p99 <= 50 ms: {'met' if p99 <= 50 else 'MISSED'}]"
+    )
+    print(
+        f"   largest event-loop stall (the server's own watch): {low * 1e3:g} to "
+        f"{high * 1e3:g} ms [target <= 20 ms: {'met' if high <= 0.02 else 'MISSED'}]"
+    )
+    return len(refused) == len(with_retry) == EXTRA_CLIENTS and set(answered) == {200}
+
+
+def peak_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def reset_peak(pid: int) -> None:
+    Path(f"/proc/{pid}/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+
+
+LARGEST = {
+    "POST /runs (JSON, the most numbers an answer may hold)": (
+        "/runs",
+        race(RUNS, SETTINGS.max_response_numbers // (RUNS * 12) - 1, "all"),
+        {},
+    ),
+    "POST /runs (JSON Lines, every step)": (
+        "/runs",
+        race(RUNS, STEPS, "all"),
+        {"accept": "application/jsonl"},
+    ),
+    "POST /runs (SSE, every step)": (
+        "/runs",
+        race(RUNS, STEPS, "all"),
+        {"accept": "text/event-stream"},
+    ),
+    "POST /surface (512 × 512)": (
+        "/surface",
+        {"objective": {"id": "rosenbrock"}, "resolution": SETTINGS.max_resolution},
+        {},
+    ),
+    "POST /sweeps (4,096 rates)": (
+        "/sweeps",
+        {
+            "objective": {"id": "rosenbrock"},
+            "optimizer": {"name": "adam"},
+            "over": {"lr": {"min": 1e-5, "max": 1, "num": SETTINGS.max_sweep_runs}},
+            "steps": SETTINGS.max_sweep_work // SETTINGS.max_sweep_runs,
+        },
+        {},
+    ),
+    "POST /tune (runs × num = 4,096)": (
+        "/tune",
+        {
+            **race(RUNS, SETTINGS.max_sweep_work // SETTINGS.max_sweep_runs),
+            "num": SETTINGS.max_sweep_runs // RUNS,
+        },
+        {},
+    ),
+    "POST /inspect (the backprop graph of a model fit)": (
+        "/inspect",
+        {"objective": {"id": "softmax-classifier"}, "point": [0.5, -0.5]},
+        {},
+    ),
+    "POST /predict (64 points × 512)": (
+        "/predict",
+        {"objective": {"id": "linear-regression"}, "points": [[0.5, 1.0]] * 64, "resolution": 512},
+        {},
+    ),
+    "GET /objectives/custom (a new formula's suggestions)": (
+        "/objectives/custom?expression=x%5E2%2B3*y%5E2%2Bsin(x*y)",
+        None,
+        {},
+    ),
+}
+
+
+async def memory(client: httpx.AsyncClient, pid: int) -> None:
+    """Phase 2: each route's largest admitted request alone; the server's peak memory."""
+    print(
+        "2. peak server memory (VmHWM) while answering each route's largest request "
+        "[target <= 300 MB]"
+    )
+    for label, (path, body, headers) in LARGEST.items():
+        reset_peak(pid)
+        started = time.perf_counter()
+        method = "GET" if body is None else "POST"
+        async with client.stream(method, API + path, json=body, headers=headers) as r:
+            size = 0
+            async for chunk in r.aiter_raw():
+                size += len(chunk)
+        seconds = time.perf_counter() - started
+        peak = peak_mb(pid)
+        print(
+            f"   {label}: {r.status_code}, {size / MB:.1f} MB sent in {seconds:.1f} s, "
+            f"peak {peak:.0f} MB [{'met' if peak <= 300 else 'MISSED'}]"
+        )
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def stop_after_disconnect(base: str, pid: int, accept: str | None) -> tuple[float, float]:
+    """Seconds from a client's disconnect to its slot freed, and to the process going idle."""
+    body = race(1, SETTINGS.max_steps, "final" if accept is None else {"every": 100})
+    headers = {"accept": accept} if accept else {}
+    async with httpx.AsyncClient(base_url=base, timeout=60) as watcher:
+        leaving = httpx.AsyncClient(base_url=base, timeout=60)
+        stream = leaving.stream("POST", API + "/runs", json=body, headers=headers)
+        if accept is None:
+            task = asyncio.create_task(leaving.post(API + "/runs", json=body))
+            while (await watcher.get(f"{API}/health")).json()["busy"] == 0:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.3)
+            left = time.perf_counter()
+            task.cancel()
+            await leaving.aclose()
+        else:
+            response = await stream.__aenter__()
+            await response.aiter_raw().__anext__()  # the first lines have arrived
+            await asyncio.sleep(0.3)
+            left = time.perf_counter()
+            await leaving.aclose()
+        while (await watcher.get(f"{API}/health")).json()["busy"] > 0:
+            await asyncio.sleep(0.005)
+        freed = time.perf_counter() - left
+        while True:  # idle: under 5 ms of CPU in 50 ms
+            cpu = cpu_seconds(pid)
+            await asyncio.sleep(0.05)
+            if cpu_seconds(pid) - cpu < 0.005:
+                break
+        idle = time.perf_counter() - left - 0.05
+    return freed, max(idle, freed)
+
+
+async def disconnects(base: str, pid: int) -> None:
+    print("3. a client leaves a long request: disconnect -> work stopped [target <= 1 s]")
+    for label, accept in (
+        ("JSON", None),
+        ("JSON Lines", "application/jsonl"),
+        ("SSE", "text/event-stream"),
+    ):
+        freed, idle = await stop_after_disconnect(base, pid, accept)
+        print(
+            f"   {label}: slot free after {freed * 1e3:.0f} ms, process idle after "
+            f"{idle * 1e3:.0f} ms [{'met' if idle <= 1 else 'MISSED'}]"
+        )
+
+
+async def run(base_url: str, pid: int) -> int:
     cap = SETTINGS.max_concurrent_computations
-    limits = httpx.Limits(max_connections=cap + EXTRA_CLIENTS + 4)
-    timeout = httpx.Timeout(DEADLINE)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as client:
+    limits = httpx.Limits(max_connections=cap + EXTRA_CLIENTS + 8)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=DEADLINE) as client:
         health = await wait_ready(client)
         if health["capacity"] != cap:
             print(f"server capacity {health['capacity']} != SETTINGS cap {cap}")
             return 1
-        stop_sampling = asyncio.Event()
-        sampler = asyncio.create_task(sample_health(client, stop_sampling))
-        firsts = [asyncio.Event() for _ in range(cap)]
-        started = time.monotonic()
-        streams = [asyncio.create_task(stream(client, i, firsts[i])) for i in range(cap)]
-        await asyncio.wait_for(asyncio.gather(*(e.wait() for e in firsts)), timeout=60)
-        busy = (await client.get(f"{API}/health")).json()["busy"]
-        extras = await asyncio.gather(*(extra_client(client) for _ in range(EXTRA_CLIENTS)))
-        results = await asyncio.wait_for(asyncio.gather(*streams), timeout=DEADLINE)
-        elapsed = time.monotonic() - started
-        stop_sampling.set()
-        latencies = np.array(await sampler) * 1e3
-
-    done = sum(r["done"] for r in results)
-    refused = [e for e in extras if e[0] == 429]
-    with_retry = [e for e in refused if e[1] is not None and e[1].isdigit()]
-    slowest_429 = max((e[2] for e in refused), default=0.0)
-    print(f"concurrency cap (SETTINGS.max_concurrent_computations): {cap}")
-    print(f"streams opened: {cap} x {STREAM_STEPS:,} steps; busy while open: {busy}")
-    print(f"streams finished with a done line: {done}/{cap} (in {elapsed:.1f} s)")
-    print(
-        f"extra POST /runs answered 429: {len(refused)}/{EXTRA_CLIENTS}, "
-        f"with Retry-After: {len(with_retry)}, slowest 429: {slowest_429 * 1e3:.1f} ms"
-    )
-    print(
-        f"/health latency over {len(latencies)} samples: "
-        f"p50 {np.percentile(latencies, 50):.1f} ms, p99 {np.percentile(latencies, 99):.1f} ms, "
-        f"max {latencies.max():.1f} ms"
-    )
-    ok = (
-        done == cap
-        and all(r["status"] == 200 for r in results)
-        and busy == cap
-        and len(refused) == EXTRA_CLIENTS
-        and len(with_retry) == EXTRA_CLIENTS
-        and slowest_429 < 1.0
-    )
-    print("cap held" if ok else "CAP NOT HELD")
-    return 0 if ok else 1
+        await client.post(f"{API}/runs", json=race(2, 50))  # warm: first compile, imports
+        held = await under_load(client, cap)
+        await memory(client, pid)
+    await disconnects(base_url, pid)
+    print("cap held" if held else "CAP NOT HELD")
+    return 0 if held else 1
 
 
 def main() -> None:
     server, base_url = start_server()
     try:
-        code = asyncio.run(asyncio.wait_for(run(base_url), timeout=DEADLINE))
+        code = asyncio.run(asyncio.wait_for(run(base_url, server.pid), timeout=DEADLINE))
     finally:
         server.terminate()
         try:

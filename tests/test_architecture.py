@@ -21,13 +21,17 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"app.objectives", "app.engine", "app.errors"}),
         frozenset({"numpy"}),
     ),
-    "app.optim": (frozenset({"app.optim", "app.engine"}), frozenset({"numpy"})),
+    "app.optim": (frozenset({"app.optim", "app.engine", "app.errors"}), frozenset({"numpy"})),
     "app.runs": (
         frozenset({"app.runs", "app.engine", "app.objectives", "app.optim", "app.errors"}),
         frozenset({"numpy"}),
     ),
     "app.lessons": (
         frozenset({"app.lessons", "app.runs", "app.objectives"}),
+        frozenset({"numpy"}),
+    ),
+    "app.landscape": (
+        frozenset({"app.landscape", "app.engine", "app.objectives"}),
         frozenset({"numpy"}),
     ),
     "app.tuning": (
@@ -40,13 +44,25 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "app.api",
                 "app.lessons",
                 "app.tuning",
+                "app.landscape",
                 "app.runs",
                 "app.objectives",
                 "app.optim",
                 "app.errors",
             }
         ),
-        frozenset({"fastapi", "pydantic", "starlette", "anyio", "orjson", "numpy"}),
+        frozenset(
+            {
+                "fastapi",
+                "pydantic",
+                "pydantic_core",
+                "starlette",
+                "anyio",
+                "orjson",
+                "numpy",
+                "prometheus_client",
+            }
+        ),
     ),
     "app.main": (
         frozenset({"app", "app.api", "app.settings", "app.static_assets"}),
@@ -58,16 +74,12 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # The command line runs in-process (app.main's factory) unless --url names a server.
     "app.cli": (frozenset({"app.client", "app.main"}), frozenset()),
     "app.errors": (frozenset(), frozenset()),
-    "app.settings": (frozenset(), frozenset()),
+    "app.settings": (frozenset(), frozenset({"pydantic", "pydantic_settings"})),
     "app": (frozenset(), frozenset()),  # app/__init__.py: the version
 }
 # Routes translate HTTP to domain calls: the engine is the domain's business, not theirs.
 ROUTES, ROUTES_MAY_NOT = "app.api.routes", "app.engine"
-KNOWN_EXCEPTIONS = {
-    # TODO(issue 12 item 4): the inspect route computes the Hessian and the graph itself; when
-    # that logic moves into the domain (app.runs or app.objectives), remove this entry.
-    ("app.api.routes.inspect", "app.engine"),
-}
+KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def module_name(path: Path) -> str:
@@ -178,3 +190,23 @@ def test_allowed_imports_are_not_reported() -> None:
         )
         == []
     )
+
+
+def private_names(source: str) -> list[str]:
+    """Names with a leading underscore imported from app's modules."""
+    return [
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("app")
+        for alias in node.names
+        if alias.name.startswith("_")
+    ]
+
+
+def test_routes_import_only_public_names() -> None:
+    routes = sorted((ROOT / "app" / "api" / "routes").glob("*.py"))
+    found = [name for path in routes for name in private_names(path.read_text())]
+    assert not found, found
+    assert private_names("from app.runs.problem import _hyperparam_error") == [
+        "app.runs.problem._hyperparam_error"
+    ]

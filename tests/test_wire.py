@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -123,19 +124,21 @@ def run_stream(accept: str) -> list[dict]:
         return pool.submit(lambda: asyncio.run(_stream(create_app(), accept))).result()
 
 
-def test_a_jsonl_stream_sends_its_first_line_alone_and_uncompressed() -> None:
+def test_a_jsonl_stream_is_gzipped_and_sends_its_first_line_alone() -> None:
     messages = run_stream("application/jsonl")
     headers = {k.decode(): v.decode() for k, v in messages[0]["headers"]}
-    # Streams are not compressed (see app/main.py): nothing can hold a line back.
-    assert "content-encoding" not in headers
+    # JSON Lines are compressed chunk by chunk, each chunk flushed: nothing holds a line back.
+    assert headers["content-encoding"] == "gzip"
     bodies = [m for m in messages if m["type"] == "http.response.body"]
     assert bodies[0]["more_body"] and len(bodies) > 2
+    inflate = zlib.decompressobj(31)
     # The first message is the whole first line, sent before any later step is computed.
-    line, newline, rest = bodies[0]["body"].partition(b"\n")
-    assert newline and not rest, bodies[0]["body"][:200]
+    line, newline, rest = inflate.decompress(bodies[0]["body"]).partition(b"\n")
+    assert newline and not rest, line[:200]
     assert json.loads(line)["step"] == 0
-    whole = b"".join(m["body"] for m in bodies).splitlines()
-    assert json.loads(whole[-1])["type"] == "done" and len(whole) == 3002
+    whole = line + newline + b"".join(inflate.decompress(m["body"]) for m in bodies[1:])
+    lines = whole.splitlines()
+    assert json.loads(lines[-1])["type"] == "done" and len(lines) == 3002
 
 
 def test_server_sent_events_are_left_uncompressed() -> None:

@@ -1,15 +1,22 @@
-"""Running NumPy work off the event loop, under the admission cap, stopping when the client goes."""
+"""Running NumPy work off the event loop, under the admission cap, stopping when the client goes
+or the deadline passes; and a streaming response that frees its compute slot the moment it ends.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import TypeVar
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
 
 import anyio
 from fastapi import HTTPException, Request
+from fastapi.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
+from app.api.errors import problem
 from app.api.limits import ComputeSlots
 
 T = TypeVar("T")
@@ -18,54 +25,93 @@ T = TypeVar("T")
 DISCONNECT_POLL_SECONDS = 0.2
 
 
-def slots_of(request: Request) -> ComputeSlots:
-    return request.app.state.compute_slots
+class Job:
+    """One admitted computation: its deadline, and whether it should stop (client gone)."""
+
+    def __init__(self, slots: ComputeSlots, deadline: float) -> None:
+        self.slots = slots
+        self.deadline = deadline
+        self.cancelled = threading.Event()
+        self._released = False
+
+    def should_stop(self) -> bool:
+        return self.cancelled.is_set()
+
+    def alive(self, until: float) -> bool:
+        """False once the client left or time passed `until`."""
+        return not self.cancelled.is_set() and time.monotonic() <= until
+
+    def release(self) -> None:
+        """Stop the work and free the slot (once, whoever calls first)."""
+        self.cancelled.set()
+        if not self._released:
+            self._released = True
+            self.slots.release()
 
 
-def admit(request: Request) -> ComputeSlots:
+def admit(request: Request) -> Job:
     """Take a compute slot, or refuse at once with 429 and Retry-After."""
-    slots = slots_of(request)
+    slots: ComputeSlots = request.app.state.compute_slots
     if not slots.try_acquire():
+        msg = f"the server is computing {slots.limit} requests already; retry shortly"
         raise HTTPException(
             status_code=429,
-            detail=[
-                {
-                    "field": "request",
-                    "loc": ["request"],
-                    "msg": f"the server is computing {slots.limit} requests already; retry shortly",
-                    "type": "too_many_requests",
-                }
-            ],
+            detail=[problem("request", msg, "too_many_requests")],
             headers={"Retry-After": "1"},
         )
-    return slots
+    settings = request.app.state.settings
+    return Job(slots, time.monotonic() + settings.request_deadline_seconds)
 
 
-async def compute(request: Request, work: Callable[[Callable[[], bool]], T]) -> T:
-    """Run work(should_stop) in a worker thread; a client disconnect makes should_stop true."""
-    slots = admit(request)
-    cancelled = threading.Event()
-    result: list[T] = []
-    failure: list[Exception] = []
+async def compute(request: Request, work: Callable[[Job], T]) -> T:
+    """Run work(job) in a worker thread under a compute slot; a client disconnect cancels job."""
+    job = admit(request)
     try:
-        async with anyio.create_task_group() as group:
-
-            async def watch() -> None:
-                while not cancelled.is_set():
-                    if await request.is_disconnected():
-                        cancelled.set()
-                        return
-                    await anyio.sleep(DISCONNECT_POLL_SECONDS)
-
-            group.start_soon(watch)
-            try:
-                result.append(await run_in_threadpool(work, cancelled.is_set))
-            except Exception as error:  # re-raised below, outside the task group
-                failure.append(error)
-            cancelled.set()
-            group.cancel_scope.cancel()
+        return await run_watched(request, job, work)
     finally:
-        slots.release()
+        job.release()
+
+
+async def run_watched(request: Request, job: Job, work: Callable[[Job], T]) -> T:
+    """work(job) in a worker thread while a task watches for the client leaving."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+    async with anyio.create_task_group() as group:
+
+        async def watch() -> None:
+            while not job.cancelled.is_set():
+                if await request.is_disconnected():
+                    job.cancelled.set()
+                    return
+                await anyio.sleep(DISCONNECT_POLL_SECONDS)
+
+        group.start_soon(watch)
+        try:
+            result.append(await run_in_threadpool(work, job))
+        except Exception as error:  # re-raised below, outside the task group
+            failure.append(error)
+        group.cancel_scope.cancel()
     if failure:
         raise failure[0]
     return result[0]
+
+
+class JobStream(StreamingResponse):
+    """A stream that owns a Job: when the response ends by any path (done, failed, the client
+    gone, the task cancelled), its body iterator is closed and the slot freed, at once."""
+
+    def __init__(self, content: AsyncIterator[bytes], job: Job, **options: Any) -> None:
+        super().__init__(content, **options)
+        self.job = job
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.job.release()
+            with anyio.CancelScope(shield=True):
+                await self.body_iterator.aclose()  # type: ignore[attr-defined]
+
+
+class JobEventStream(JobStream, EventSourceResponse):
+    """FastAPI's text/event-stream response, owning a Job."""

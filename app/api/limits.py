@@ -1,4 +1,5 @@
-"""Load limits: a cap on request bodies and on how many requests compute at once."""
+"""Load limits: a cap on request bodies, on how many requests compute at once, and on the size
+of one JSON answer."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import threading
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.encoding import dumps
+from app.api.errors import TooMuchWork, problem
+from app.api.metrics import BUSY, CAPACITY
+from app.optim import OPTIMIZERS
+from app.runs import RecordRule, RunProblem
 
 
 class ComputeSlots:
@@ -16,17 +21,20 @@ class ComputeSlots:
         self.limit = limit
         self._busy = 0
         self._lock = threading.Lock()
+        CAPACITY.set(limit)
 
     def try_acquire(self) -> bool:
         with self._lock:
             if self._busy >= self.limit:
                 return False
             self._busy += 1
-            return True
+        BUSY.inc()
+        return True
 
     def release(self) -> None:
         with self._lock:
             self._busy -= 1
+        BUSY.dec()
 
     @property
     def busy(self) -> int:
@@ -71,17 +79,8 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
-        body = dumps(
-            {
-                "detail": [
-                    {
-                        "field": "body",
-                        "msg": f"request body is over the {self.max_bytes // 1024} KiB limit",
-                        "type": "too_large",
-                    }
-                ]
-            }
-        )
+        msg = f"request body is over the {self.max_bytes // 1024} KiB limit"
+        body = dumps({"detail": [problem("body", msg, "too_large")]})
         await send(
             {
                 "type": "http.response.start",
@@ -93,3 +92,30 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def answer_numbers(problem: RunProblem, rule: RecordRule) -> int:
+    """The most numbers a JSON answer of POST /runs can hold: for every recorded step and run,
+    the step, the loss, params, gradient and every optimizer buffer."""
+    rows = rule.capacity(problem.steps, len(problem.runs))
+    dim = problem.objective.dim
+    per_row = sum(
+        2 + dim * (2 + len(OPTIMIZERS[run.optimizer].state_names)) for run in problem.runs
+    )
+    return rows * per_row
+
+
+def check_answer_size(problem: RunProblem, rule: RecordRule, cap: int) -> None:
+    """Refuse, before any work, a JSON answer over `cap` numbers, saying how to fit."""
+    numbers = answer_numbers(problem, rule)
+    if numbers <= cap:
+        return
+    every = rule.every or 1
+    while answer_numbers(problem, RecordRule(every)) > cap and every < problem.steps:
+        every *= 2
+    fits = f'{{"every": {every}}}' if every < problem.steps else '"final"'
+    raise TooMuchWork(
+        "record",
+        f"the answer would hold {numbers:,} numbers, over the cap of {cap:,}: record fewer "
+        f"steps ({fits} fits) or stream them (Accept: application/jsonl)",
+    )

@@ -5,11 +5,15 @@ Numbers that can be non-finite are nullable: strict JSON writes them as null.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.errors import ProblemItem
+from app.runs import STATUSES
+
 Number = float | None
+Status = Literal[tuple(status.value for status in STATUSES)]
 DataKind = Literal["regression", "classification", "distribution", "target"]
 
 
@@ -83,12 +87,15 @@ class Limits(BaseModel):
     )
     max_concurrent_computations: int = Field(description="computations at once; the rest get 429")
     max_body_bytes: int = Field(description="size of a request body")
+    max_response_numbers: int = Field(
+        description="numbers in one JSON answer of POST /runs: record fewer steps, or stream"
+    )
     request_deadline_seconds: float = Field(description="a computation is stopped after this")
 
 
 class TunedRun(BaseModel):
     label: str
-    lr: float = Field(description="the best rate by the criterion")
+    lr: Number = Field(description="the best rate by the criterion (null past float's range)")
     final_loss: Number = Field(
         description="the best rate's final loss (the full loss at its last point)"
     )
@@ -96,7 +103,9 @@ class TunedRun(BaseModel):
         description="the best rate's ending: converged, max_steps, diverged, stopped"
     )
     steps_taken: int
-    tried: list[float] = Field(description="every rate tried, ascending")
+    tried: list[Number] = Field(
+        description="every rate tried, ascending (null where 100× a huge rate passes float's range)"
+    )
     final_losses: list[Number] = Field(description="each tried rate's final loss")
     diverged: list[bool] = Field(description="whether each tried rate diverged")
 
@@ -169,7 +178,27 @@ class SurfaceOut(Open):
     z_max: Number = Field(None, description="format f32: the largest finite value")
 
 
+class GraphNode(BaseModel):
+    id: int
+    op: str = Field(description="the primitive, or 'input' / 'const'")
+    label: str
+    inputs: list[int] = Field(description="ids of the nodes it was computed from")
+    shape: list[int]
+    value: Any = Field(description="its forward value (nested lists in its shape)")
+    grad: Any = Field(description="d loss / d this node, in its shape")
+    local_grads: list[Any] = Field(description="per input: d this node / d that input")
+    edge_grads: list[Any] = Field(description="per input: the gradient this node sends it")
+
+
+class Graph(BaseModel):
+    output: int = Field(description="the id of the loss node")
+    nodes: list[GraphNode]
+
+
 class InspectOut(Open):
+    point: list[float]
+    param_names: list[str]
+    graph: Graph
     loss: Number
     gradient: list[Number]
     hessian: list[list[Number]]
@@ -181,3 +210,130 @@ class InspectOut(Open):
         )
     )
     stability_note: str = Field(description="the stability limit in words")
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    version: str
+    busy: int = Field(description="compute slots in use in this process")
+    capacity: int = Field(description="compute slots of this process")
+
+
+class HyperParamOut(BaseModel):
+    name: str
+    default: Any
+    low: float | None
+    high: float | None
+    low_inclusive: bool
+    high_inclusive: bool
+    kind: Literal["float", "bool", "int", "pair"]
+    description: str
+
+
+class OptimizerOut(BaseModel):
+    name: str
+    title: str
+    description: str
+    needs_hessian: bool
+    state_names: list[str]
+    hyperparams: list[HyperParamOut]
+
+
+class ScheduleOut(BaseModel):
+    name: str
+    title: str
+    description: str
+    params: list[HyperParamOut]
+
+
+class OptimizersOut(BaseModel):
+    optimizers: list[OptimizerOut]
+    schedules: list[ScheduleOut]
+    clip_modes: dict[str, str]
+
+
+class RunEnding(BaseModel):
+    """How a run ended; x, fun, jac, nit, nfev and success as in SciPy's OptimizeResult."""
+
+    label: str
+    optimizer: dict[str, Any] = Field(description="its name and every hyper-parameter")
+    status: Status
+    steps_taken: int
+    message: str
+    diverged_at: int | None
+    converged_by: str | None = Field(description="the stop rule that ended it, if one did")
+    clipped_steps: int
+    x: list[Number] = Field(description="the final point")
+    fun: Number = Field(description="the loss there (null if never computed or not finite)")
+    jac: list[Number] | None = Field(description="the gradient there")
+    nit: int = Field(description="updates taken")
+    nfev: int = Field(description="loss-and-gradient evaluations")
+    success: bool = Field(description="whether a stop rule ended it (status converged)")
+
+
+class Trace(BaseModel):
+    step: list[int]
+    params: list[list[Number]]
+    loss: list[Number]
+    grad: list[list[Number]]
+    state: dict[str, list[list[Number]]]
+
+
+class RunOut(RunEnding):
+    trace: Trace = Field(description="the recorded steps, up to the one where the run ended")
+    final_state: dict[str, list[Number]]
+
+
+class RunsOut(BaseModel):
+    runs: list[RunOut]
+
+
+class RunNow(BaseModel):
+    params: list[Number]
+    loss: Number
+    grad: list[Number]
+    state: dict[str, list[Number]]
+    status: Status
+    lr: Number = Field(description="the learning rate of the update leaving this step")
+    clipped: bool
+
+
+class StepLine(BaseModel):
+    """One recorded step of every run (a JSON Lines line, or an SSE event "step")."""
+
+    type: Literal["step"]
+    step: int
+    runs: list[RunNow]
+
+
+class DoneLine(BaseModel):
+    """The last line of a stream that finished: every run's ending."""
+
+    type: Literal["done"]
+    runs: list[RunEnding]
+
+
+class ErrorLine(BaseModel):
+    """The last line of a stream whose computation failed."""
+
+    type: Literal["error"]
+    detail: list[ProblemItem]
+
+
+RunLine = Annotated[StepLine | DoneLine | ErrorLine, Field(discriminator="type")]
+
+
+class Basin(BaseModel):
+    point: list[float]
+    value: float
+
+
+class SweepOut(BaseModel):
+    over: str = Field(description="what was swept: 'start' or a hyper-parameter")
+    values: list[float] | list[list[float]] = Field(description="each run's value or start")
+    final_params: list[list[Number]]
+    final_loss: list[Number]
+    status: list[Status]
+    steps_taken: list[int]
+    basin: list[int] | None = Field(description="start grids: the minimum reached, -1 for none")
+    minima: list[Basin]

@@ -1,11 +1,16 @@
 """What POST /runs sends: every run's trace cut out of the recorded arrays, one line per step,
-the closing `done` line, and the `error` line that ends a stream which failed."""
+the closing `done` line, and the `error` line that ends a stream which failed. Each finished run
+also carries SciPy's OptimizeResult fields: x, fun, jac, nit, nfev, success."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from app.runs import STATUSES, RunOutcome, RunProblem, Simulation, Step, Trace
+import numpy as np
+
+from app.api.errors import problem
+from app.runs import STATUSES, RunOutcome, RunProblem, RunStatus, Simulation, Step, Trace
 
 STATUS_NAMES = [status.value for status in STATUSES]
 
@@ -24,12 +29,26 @@ def outcome_json(problem: RunProblem, outcome: RunOutcome, run: int) -> dict[str
     }
 
 
-def done_json(problem: RunProblem, simulation: Simulation) -> dict[str, Any]:
-    outcomes = simulation.outcomes
+def optimize_result(outcome: RunOutcome, x: Any, fun: Any, jac: Any) -> dict[str, Any]:
+    """SciPy's OptimizeResult fields of a finished run (its final point, loss and gradient)."""
     return {
-        "type": "done",
-        "runs": [outcome_json(problem, o, r) for r, o in enumerate(outcomes)],
+        "x": x,
+        "fun": fun,
+        "jac": jac,
+        "nit": outcome.steps_taken,
+        "nfev": outcome.steps_taken + 1 if fun is not None else 0,
+        "success": outcome.status is RunStatus.CONVERGED,
     }
+
+
+def done_json(problem: RunProblem, simulation: Simulation, last: Step | None) -> dict[str, Any]:
+    """The closing line: every run's ending, at the last step the stream computed."""
+    runs = []
+    for r, outcome in enumerate(simulation.outcomes):
+        final = (None, None) if last is None else (last.loss[r], last.grad[r])
+        x = problem.starts[r] if last is None else last.params[r]
+        runs.append({**outcome_json(problem, outcome, r), **optimize_result(outcome, x, *final)})
+    return {"type": "done", "runs": runs}
 
 
 def step_json(step: Step) -> dict[str, Any]:
@@ -56,41 +75,37 @@ def step_json(step: Step) -> dict[str, Any]:
     return {"type": "step", "step": step.index, "runs": runs}
 
 
-def traces_json(problem: RunProblem, simulation: Simulation, trace: Trace) -> dict[str, Any]:
-    """Per-run traces, each cut at the step where that run ended: views of the recorded arrays,
-    written by the encoder in one pass."""
-    runs = []
+def trace_items(problem: RunProblem, simulation: Simulation, trace: Trace) -> Iterator[dict]:
+    """Each run's trace, cut at the step where that run ended: views of the recorded arrays,
+    one item at a time (the encoder writes and drops each before the next)."""
     for r, outcome in enumerate(simulation.outcomes):
         rows = trace.rows_until(outcome.steps_taken)
         group, row = simulation.layout.places[r]
         index = trace.index[rows]
         if len(index) == 1 and index[0] > outcome.steps_taken:
-            index = [outcome.steps_taken]  # the frozen row of a run that ended earlier
+            index = np.array([outcome.steps_taken])  # the frozen row of a run that ended earlier
         state = {name: buffers[rows, row] for name, buffers in trace.states[group].items()}
-        if trace.count:
+        params, loss, grad = trace.params[rows, r], trace.loss[rows, r], trace.grad[rows, r]
+        if len(params):
             final_state = {name: values[-1] for name, values in state.items()}
-        else:  # stopped before its first step: the state it started with
+            final = (params[-1], loss[-1], grad[-1])
+        else:  # stopped before its first step: the state and point it started with
             final_state = {n: b[row] for n, b in trace.initial_states[group].items()}
-        runs.append(
-            {
-                **outcome_json(problem, outcome, r),
-                "trace": {
-                    "step": index,
-                    "params": trace.params[rows, r],
-                    "loss": trace.loss[rows, r],
-                    "grad": trace.grad[rows, r],
-                    "state": state,
-                },
-                "final_state": final_state,
-            }
-        )
-    return {"runs": runs}
+            final = (trace.starts[r], None, None)
+        yield {
+            **outcome_json(problem, outcome, r),
+            **optimize_result(outcome, *final),
+            "trace": {"step": index, "params": params, "loss": loss, "grad": grad, "state": state},
+            "final_state": final_state,
+        }
+
+
+def traces_json(problem: RunProblem, simulation: Simulation, trace: Trace) -> dict[str, Any]:
+    """The whole JSON answer at once (tests and benchmarks; the route writes it piece by piece)."""
+    return {"runs": list(trace_items(problem, simulation, trace))}
 
 
 def error_json(error: Exception) -> dict[str, Any]:
     """The line that ends a stream whose computation failed."""
     msg = f"the computation failed: {type(error).__name__}: {error}"
-    return {
-        "type": "error",
-        "detail": [{"field": "request", "loc": ["request"], "msg": msg, "type": "server_error"}],
-    }
+    return {"type": "error", "detail": [problem("request", msg, "server_error")]}

@@ -59,7 +59,7 @@ def _label(t: Tensor, names: dict[int, str]) -> str:
     if t.op in _SYMBOLS:
         return _SYMBOLS[t.op]
     if t.op == "const" and t.value.size == 1:
-        return f"{float(t.value):g}"
+        return f"{t.value.item():g}"  # a one-element array of any shape (NumPy 2.4: no float())
     return t.op
 
 

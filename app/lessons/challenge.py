@@ -62,7 +62,8 @@ def judge(
             )
         opponent = challenge.opponent
         start = challenge.start or contender.start
-        runs = [contender, RunConfig(opponent.name, opponent.hyperparams, start)]
+        rival = RunConfig(opponent.name, opponent.hyperparams, start, _label(opponent))
+        runs = [contender, rival]
     problem = RunProblem(
         objective=attempt.objective,
         runs=tuple(runs),
@@ -128,7 +129,8 @@ def _result(run: RunConfig, outcome: Any, trace: Any, r: int) -> RunResult:
     loss = float(trace.loss[row, r]) if trace.count else math.nan
     params = trace.params[row, r].tolist() if trace.count else [math.nan]
     return RunResult(
-        label=_label(RunSpec(run.optimizer, run.hyperparams)),
+        # The label names the settings as given; the checked config lists every default too.
+        label=run.label or _label(RunSpec(run.optimizer, run.hyperparams)),
         status=outcome.status.value,
         steps_taken=outcome.steps_taken,
         final_loss=loss if math.isfinite(loss) else None,

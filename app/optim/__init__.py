@@ -7,10 +7,19 @@ of many steps. ``SCHEDULES`` maps each learning-rate schedule's name to its reco
 """
 
 from app.optim import adam, adaptive, beyond_torch, sgd
-from app.optim.base import BoundUpdate, OptimizerDef, broadcast_hyperparams
-from app.optim.clipping import CLIP_MODES, clip_gradients
-from app.optim.hyperparams import HyperParam, shared_as_scalars
-from app.optim.schedules import SCHEDULE_NAMES, SCHEDULES, ScheduleDef, lr_at, resolve_schedule
+from app.optim.base import BoundUpdate, OptimizerDef, broadcast_hyperparams, stack_hyperparams
+from app.optim.clipping import CLIP_MODES, Clip, clip_gradients, parse_clip
+from app.optim.hyperparams import CheckedHyperparams, HyperParam, shared_as_scalars
+from app.optim.schedules import (
+    CONSTANT,
+    SCHEDULE_NAMES,
+    SCHEDULES,
+    Schedule,
+    ScheduleDef,
+    lr_at,
+    parse_schedule,
+    resolve_schedule,
+)
 
 OPTIMIZERS: dict[str, OptimizerDef] = {
     opt.name: opt for family in (sgd, adaptive, adam, beyond_torch) for opt in family.FAMILY
@@ -18,16 +27,23 @@ OPTIMIZERS: dict[str, OptimizerDef] = {
 
 __all__ = [
     "CLIP_MODES",
+    "CONSTANT",
     "OPTIMIZERS",
     "SCHEDULES",
     "SCHEDULE_NAMES",
     "BoundUpdate",
+    "CheckedHyperparams",
+    "Clip",
     "HyperParam",
     "OptimizerDef",
+    "Schedule",
     "ScheduleDef",
     "broadcast_hyperparams",
     "clip_gradients",
     "lr_at",
+    "parse_clip",
+    "parse_schedule",
     "resolve_schedule",
     "shared_as_scalars",
+    "stack_hyperparams",
 ]

@@ -16,8 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from app.optim.hyperparams import HyperParam, HyperParams, shared_as_scalars, validate_value
-from app.optim.schedules import SCHEDULES, resolve_schedule
+from app.errors import FieldError
+from app.optim.hyperparams import (
+    CheckedHyperparams,
+    HyperParam,
+    HyperParams,
+    shared_as_scalars,
+    validate_value,
+)
+from app.optim.schedules import SCHEDULES, Schedule, parse_schedule
 
 Array = np.ndarray
 State = dict[str, Array]
@@ -45,7 +52,18 @@ class OptimizerDef:
         """Fresh state buffers for a batch of runs starting at ``params`` (R, d)."""
         return self.init_fn(np.asarray(params, dtype=np.float64), hp)
 
-    def bind(self, hp: HyperParams, schedule: Mapping[str, Any] | None = None) -> BoundUpdate:
+    def check(self, config: Mapping[str, Any]) -> CheckedHyperparams:
+        """One run's settings checked against the specs and the cross-field rules, with the
+        defaults filled in; raises FieldError naming the setting."""
+        known = {hp.name for hp in self.hyperparams}
+        row = CheckedHyperparams(_validated_row(self, known, config, ""))
+        if self.check_fn is not None:
+            self.check_fn({k: np.asarray(v) for k, v in row.items()})
+        return row
+
+    def bind(
+        self, hp: HyperParams, schedule: Mapping[str, Any] | Schedule | None = None
+    ) -> BoundUpdate:
         """This optimizer's update with hp (from broadcast_hyperparams) and the learning-rate
         schedule checked once: call the result once per step."""
         return BoundUpdate(self, hp, schedule)
@@ -73,25 +91,29 @@ class BoundUpdate:
     __slots__ = ("_formula", "hyperparams", "optimizer", "schedule")
 
     def __init__(
-        self, optimizer: OptimizerDef, hp: HyperParams, schedule: Mapping[str, Any] | None
+        self,
+        optimizer: OptimizerDef,
+        hp: HyperParams,
+        schedule: Mapping[str, Any] | Schedule | None,
     ) -> None:
         names = {spec.name for spec in optimizer.hyperparams}
         missing, unknown = sorted(names - set(hp)), sorted(set(hp) - names)
         if missing or unknown:
             name, why = (missing[0], "missing") if missing else (unknown[0], "unknown")
-            raise ValueError(f"{name}: {why} hyper-parameter for {optimizer.name!r}")
+            raise FieldError(name, f"{why} hyper-parameter for {optimizer.name!r}")
         if optimizer.check_fn is not None:
             optimizer.check_fn({k: np.asarray(v) for k, v in hp.items()})
         self.optimizer = optimizer
         self.hyperparams = shared_as_scalars(hp)  # plain numbers where every run shares them
-        self.schedule = resolve_schedule(None if schedule is None else dict(schedule))
-        constant = self.schedule["name"] == "constant"
-        self._formula = None if constant else SCHEDULES[self.schedule["name"]].formula
+        self.schedule = parse_schedule(schedule)
+        self._formula = None if self.schedule.constant else SCHEDULES[self.schedule.name].formula
 
     def lr(self, step: int) -> Array | float:
         """The learning rate of 1-based update ``step``, shaped like the base lr."""
         base = self.hyperparams["lr"]
-        return base if self._formula is None else self._formula(base, step - 1, self.schedule)
+        return (
+            base if self._formula is None else self._formula(base, step - 1, self.schedule.params)
+        )
 
     def __call__(
         self,
@@ -102,25 +124,26 @@ class BoundUpdate:
         hessians: Array | None = None,
     ) -> tuple[Array, State]:
         if type(step) is not int and (isinstance(step, bool) or int(step) != step):
-            raise ValueError(f"step: must be an integer >= 1 (1-based like torch), got {step!r}")
+            raise FieldError("step", f"must be an integer >= 1 (1-based like torch), got {step!r}")
         if step < 1:
-            raise ValueError(f"step: must be an integer >= 1 (1-based like torch), got {step!r}")
+            raise FieldError("step", f"must be an integer >= 1 (1-based like torch), got {step!r}")
         optimizer = self.optimizer
         if optimizer.needs_hessian and hessians is None:
             name = optimizer.name
-            raise ValueError(f"hessians: optimizer {name!r} needs Hessians of shape (R, d, d)")
+            raise FieldError("hessians", f"optimizer {name!r} needs Hessians of shape (R, d, d)")
         if type(params) is not np.ndarray or params.dtype != np.float64:
             params = np.asarray(params, dtype=np.float64)
         if type(grads) is not np.ndarray or grads.dtype != np.float64:
             grads = np.asarray(grads, dtype=np.float64)
         if params.ndim != 2 or grads.shape != params.shape:
-            raise ValueError(
-                f"grads: expected params and grads of one shape (R, d), got "
-                f"{params.shape} and {grads.shape}"
+            raise FieldError(
+                "grads",
+                f"expected params and grads of one shape (R, d), got {params.shape} and "
+                f"{grads.shape}",
             )
         hp = self.hyperparams
         if self._formula is not None:
-            hp = {**hp, "lr": self._formula(hp["lr"], int(step) - 1, self.schedule)}
+            hp = {**hp, "lr": self._formula(hp["lr"], int(step) - 1, self.schedule.params)}
         return optimizer.update_fn(params, grads, state, hp, int(step), hessians)
 
 
@@ -129,31 +152,46 @@ def broadcast_hyperparams(
 ) -> dict[str, Array]:
     """Validate per-run settings, fill defaults and stack them into per-run arrays.
 
-    ``configs`` holds either one dict (shared by all R runs) or R dicts (one per run). Returns
-    float/int hyper-parameters as float64 (R, 1), bools as bool (R, 1) and pairs (``betas``) as
-    float64 (R, 2); a setting every run shares is one row, (1, 1) or (1, 2), because NumPy
-    broadcasts a single row over (R, d) far faster than an (R, 1) column. Unknown names and
-    out-of-range values raise ValueError naming the field.
+    ``configs`` holds either one dict (shared by all R runs) or R dicts (one per run); a
+    CheckedHyperparams is taken as checked. Returns float/int hyper-parameters as float64
+    (R, 1), bools as bool (R, 1) and pairs (``betas``) as float64 (R, 2); a setting every run
+    shares is one row, (1, 1) or (1, 2), because NumPy broadcasts a single row over (R, d) far
+    faster than an (R, 1) column. Unknown names and out-of-range values raise FieldError naming
+    the field.
     """
     if R < 1:
-        raise ValueError(f"R: need at least one run, got {R}")
+        raise FieldError("R", f"need at least one run, got {R}")
     if len(configs) not in (1, R):
-        raise ValueError(f"configs: expected 1 or {R} hyper-parameter sets, got {len(configs)}")
+        raise FieldError("configs", f"expected 1 or {R} hyper-parameter sets, got {len(configs)}")
     known = {hp.name for hp in opt.hyperparams}
-    rows: list[dict[str, Any]] = []
+    rows: list[Mapping[str, Any]] = []
     checked: dict[tuple, dict[str, Any]] = {}  # a sweep repeats one config; validate it once
-    validated = 0
+    unchecked = False
     for i, config in enumerate(configs):
+        if isinstance(config, CheckedHyperparams):
+            rows.append(config)
+            continue
+        unchecked = True
         key = _config_key(config)
         row = None if key is None else checked.get(key)
         if row is None:
             row = _validated_row(opt, known, config, f"runs[{i}]." if len(configs) > 1 else "")
-            validated += 1
             if key is not None:
                 checked[key] = row
         rows.append(row)
-    if validated == 1:
-        rows = rows[:1]  # every run holds the one validated row: every setting is shared
+    out = stack_hyperparams(opt, rows, R)
+    if unchecked and opt.check_fn is not None:
+        opt.check_fn(out)
+    return out
+
+
+def stack_hyperparams(
+    opt: OptimizerDef, rows: Sequence[Mapping[str, Any]], R: int
+) -> dict[str, Array]:
+    """Complete rows of settings (one shared, or one per run) as per-run arrays, without
+    checking them again; see broadcast_hyperparams for the shapes."""
+    if all(row is rows[0] for row in rows):
+        rows = rows[:1]  # every run holds the one row: every setting is shared
     out: dict[str, Array] = {}
     for hp in opt.hyperparams:
         values = [row[hp.name] for row in rows]
@@ -166,8 +204,6 @@ def broadcast_hyperparams(
             out[hp.name] = np.array(values, dtype=np.float64).reshape(n, 2)
         else:
             out[hp.name] = np.array(values, dtype=np.float64).reshape(n, 1)
-    if opt.check_fn is not None:
-        opt.check_fn(out)
     return out
 
 
@@ -177,9 +213,9 @@ def _validated_row(
     """One run's settings, checked against opt's specs, with the defaults filled in."""
     unknown = sorted(set(config) - known)
     if unknown:
-        raise ValueError(
-            f"{where}{unknown[0]}: unknown hyper-parameter for {opt.name!r}; "
-            f"expected one of {sorted(known)}"
+        raise FieldError(
+            f"{where}{unknown[0]}",
+            f"unknown hyper-parameter for {opt.name!r}; expected one of {sorted(known)}",
         )
     return {
         hp.name: validate_value(hp, config.get(hp.name, hp.default), where)

@@ -14,11 +14,12 @@ from typing import Any
 import numpy as np
 
 from app.optim import (
+    Clip,
     OptimizerDef,
+    Schedule,
     broadcast_hyperparams,
     clip_gradients,
-    lr_at,
-    resolve_schedule,
+    parse_schedule,
     shared_as_scalars,
 )
 from app.optim.beyond_torch import newton_direction
@@ -34,17 +35,20 @@ def explain_step(
     grad: np.ndarray,
     state: Mapping[str, np.ndarray] | None,
     *,
-    schedule: dict[str, Any] | None = None,
-    clip: dict[str, Any] | None = None,
+    schedule: Mapping[str, Any] | Schedule | None = None,
+    clip: Mapping[str, Any] | Clip | None = None,
     hessian: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Update `step` (1-based) from params (d,) with grad (d,) and the state before it (each
     buffer (d,); None or empty for a fresh start). Raises ValueError naming a bad field."""
     settings = broadcast_hyperparams(opt, [dict(hyperparams)], 1)
     hp = shared_as_scalars(settings)
-    resolved = resolve_schedule(schedule)
-    if resolved["name"] != "constant":
-        hp = {**hp, "lr": lr_at(resolved, hp["lr"], step)}
+    rule = parse_schedule(schedule)
+    if not rule.constant:
+        try:
+            hp = {**hp, "lr": rule.rate(hp["lr"], step)}
+        except OverflowError:  # gamma ** t past the largest float: the update is not finite
+            hp = {**hp, "lr": np.inf}
     p = np.asarray(params, dtype=np.float64)[None, :]
     g = np.asarray(grad, dtype=np.float64)[None, :]
     clipped = False

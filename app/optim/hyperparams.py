@@ -13,7 +13,15 @@ from typing import Any, Literal
 
 import numpy as np
 
+from app.errors import FieldError
+
 HyperParams = Mapping[str, Any]
+
+
+class CheckedHyperparams(dict):
+    """One run's hyper-parameters: every one its optimizer takes, each checked against its spec
+    and the optimizer's cross-field rules. OptimizerDef.check makes one from a user's partial
+    settings; the API's request schema, which holds the same rules, makes one directly."""
 
 
 @dataclass(frozen=True)
@@ -98,28 +106,31 @@ def validate_value(spec: HyperParam, value: Any, where: str = "") -> Any:
     label = f"{where}{spec.name}"
     if spec.kind == "bool":
         if not isinstance(value, bool | np.bool_):
-            raise ValueError(f"{label}: must be true or false, got {value!r}")
+            raise FieldError(label, f"must be true or false, got {value!r}")
         return bool(value)
     if spec.kind == "pair":
         if isinstance(value, str | bytes) or not isinstance(value, Sequence | np.ndarray):
-            raise ValueError(f"{label}: must be a pair of numbers, got {value!r}")
+            raise FieldError(label, f"must be a pair of numbers, got {value!r}")
         items = list(value)
         if len(items) != 2:
-            raise ValueError(f"{label}: must be a pair of numbers, got {len(items)} values")
+            raise FieldError(label, f"must be a pair of numbers, got {len(items)} values")
         sub = replace(spec, kind="float")
         return tuple(validate_value(sub, v, where) for v in items)
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
-        raise ValueError(f"{label}: must be a number, got {value!r}")
-    number = float(value)
+        raise FieldError(label, f"must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer past float's range (a 400-digit lr)
+        raise FieldError(label, "must be a finite number, got an integer too large") from None
     if not math.isfinite(number):
-        raise ValueError(f"{label}: must be finite, got {value!r}")
+        raise FieldError(label, f"must be finite, got {value!r}")
     if spec.kind == "int":
         if number != int(number):
-            raise ValueError(f"{label}: must be an integer, got {value!r}")
+            raise FieldError(label, f"must be an integer, got {value!r}")
         number = int(number)
     problem = _bound_error(spec, number)
     if problem is not None:
-        raise ValueError(f"{label}: {problem}")
+        raise FieldError(label, problem)
     return number
 
 

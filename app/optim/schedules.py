@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from app.errors import FieldError
 from app.optim.hyperparams import HyperParam, validate_value
 
 Array = np.ndarray
@@ -105,35 +106,68 @@ SCHEDULES: dict[str, ScheduleDef] = {
 SCHEDULE_NAMES: tuple[str, ...] = tuple(SCHEDULES)
 
 
-def resolve_schedule(schedule: dict[str, Any] | None) -> dict[str, Any]:
-    """Validate a schedule spec and fill its defaults; raises ValueError naming the bad field."""
+@dataclass(frozen=True)
+class Schedule:
+    """A checked schedule: its name and every one of its parameters. parse_schedule makes one
+    from a user's spec; the API's request schema, which holds the same rules, makes one directly.
+    """
+
+    name: str = "constant"
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def constant(self) -> bool:
+        return self.name == "constant"
+
+    def rate(self, base_lr: Array | float, step: int) -> Array:
+        """The learning rate of 1-based update ``step``, shaped like ``base_lr``; raises
+        OverflowError where gamma ** t passes the largest float."""
+        base = np.asarray(base_lr, dtype=np.float64)
+        return np.array(SCHEDULES[self.name].formula(base, step - 1, self.params), dtype=np.float64)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, **self.params}
+
+
+CONSTANT = Schedule()
+
+
+def resolve_schedule(schedule: Mapping[str, Any] | Schedule | None) -> dict[str, Any]:
+    """Validate a schedule spec and fill its defaults; raises FieldError naming the bad field."""
+    return parse_schedule(schedule).as_dict()
+
+
+def parse_schedule(schedule: Mapping[str, Any] | Schedule | None) -> Schedule:
+    """A user's schedule spec checked, its defaults filled; a Schedule is taken as it is."""
+    if isinstance(schedule, Schedule):
+        return schedule
     if schedule is None:
-        return {"name": "constant"}
-    if not isinstance(schedule, dict):
-        raise ValueError(f"schedule: must be an object or null, got {schedule!r}")
+        return CONSTANT
+    if not isinstance(schedule, Mapping):
+        raise FieldError("schedule", f"must be an object or null, got {schedule!r}")
     name = schedule.get("name")
     if name not in SCHEDULES:
-        raise ValueError(
-            f"schedule.name: unknown schedule {name!r}; expected one of {list(SCHEDULES)}"
+        raise FieldError(
+            "schedule.name", f"unknown schedule {name!r}; expected one of {list(SCHEDULES)}"
         )
     spec = SCHEDULES[name]
     known = {p.name for p in spec.params}
     unknown = sorted(set(schedule) - known - {"name"})
     if unknown:
-        raise ValueError(
-            f"schedule.{unknown[0]}: not a parameter of the {name!r} schedule; "
-            f"expected one of {sorted(known)}"
+        raise FieldError(
+            f"schedule.{unknown[0]}",
+            f"not a parameter of the {name!r} schedule; expected one of {sorted(known)}",
         )
-    out: dict[str, Any] = {"name": name}
-    for p in spec.params:
-        out[p.name] = validate_value(p, schedule.get(p.name, p.default), "schedule.")
-    return out
+    params = {
+        p.name: validate_value(p, schedule.get(p.name, p.default), "schedule.") for p in spec.params
+    }
+    return Schedule(name, params)
 
 
-def lr_at(schedule: dict[str, Any] | None, base_lr: Array | float, step: int) -> Array:
+def lr_at(
+    schedule: Mapping[str, Any] | Schedule | None, base_lr: Array | float, step: int
+) -> Array:
     """The learning rate used at 1-based update ``step``, shaped like ``base_lr``."""
     if isinstance(step, bool) or int(step) != step or step < 1:
-        raise ValueError(f"step: must be an integer >= 1, got {step!r}")
-    s = resolve_schedule(schedule)
-    base = np.asarray(base_lr, dtype=np.float64)
-    return np.array(SCHEDULES[s["name"]].formula(base, int(step) - 1, s), dtype=np.float64)
+        raise FieldError("step", f"must be an integer >= 1, got {step!r}")
+    return parse_schedule(schedule).rate(base_lr, int(step))

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from app.errors import FieldError
 from app.optim import hyperparams as spec
 from app.optim.arithmetic import Array, add_weight_decay, any_run, as_column, every_run, flag
 from app.optim.base import OptimizerDef, State
@@ -43,7 +44,7 @@ def _update(
 def _check(hp: Mapping[str, Array]) -> None:
     bad = hp["nesterov"] & ((hp["momentum"] <= 0) | (hp["dampening"] != 0))
     if np.any(bad):
-        raise ValueError("nesterov: Nesterov momentum requires a momentum > 0 and zero dampening")
+        raise FieldError("nesterov", "Nesterov momentum requires a momentum > 0 and zero dampening")
 
 
 SGD = OptimizerDef(

@@ -5,7 +5,16 @@ from app.runs.loop import Simulation
 from app.runs.problem import ProblemError, RunConfig, RunProblem, StopRules
 from app.runs.status import STATUSES, RunStatus
 from app.runs.step import Step
-from app.runs.sweeps import SweepResult, basin_of, start_grid, sweep, sweep_values
+from app.runs.sweeps import (
+    StartGrid,
+    SweepRange,
+    SweepResult,
+    basin_of,
+    start_grid,
+    sweep,
+    sweep_values,
+    sweepable,
+)
 from app.runs.trace import EVERY_STEP, FINAL_STEP, RecordRule, Trace
 
 __all__ = [
@@ -19,12 +28,15 @@ __all__ = [
     "RunProblem",
     "RunStatus",
     "Simulation",
+    "StartGrid",
     "Step",
     "StopRules",
+    "SweepRange",
     "SweepResult",
     "Trace",
     "basin_of",
     "start_grid",
     "sweep",
     "sweep_values",
+    "sweepable",
 ]

@@ -1,9 +1,13 @@
-"""A validated run request in plain Python: objective, runs, budget, stop rules, options."""
+"""A run request in plain Python: objective, runs, budget, stop rules and options, as typed values.
+
+The API's request schema checks everything and builds these values directly. A caller in
+Python (tuning, lessons, a notebook) may pass plain settings instead: each is checked once, when
+its value is built (RunConfig's hyper-parameters, the schedule, the clip), never per step.
+"""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -12,8 +16,17 @@ import numpy as np
 
 from app.errors import FieldError
 from app.objectives import Objective
-from app.optim import OPTIMIZERS, OptimizerDef, broadcast_hyperparams, resolve_schedule
-from app.optim.clipping import clip_gradients
+from app.optim import (
+    CONSTANT,
+    OPTIMIZERS,
+    CheckedHyperparams,
+    Clip,
+    OptimizerDef,
+    Schedule,
+    parse_clip,
+    parse_schedule,
+    stack_hyperparams,
+)
 
 
 class ProblemError(FieldError):
@@ -28,10 +41,27 @@ class StopRules:
 
 @dataclass(frozen=True)
 class RunConfig:
+    """One run: its optimizer, its checked hyper-parameters, its start and its label. Plain
+    settings are checked (and completed with the defaults) when the config is made."""
+
     optimizer: str
     hyperparams: Mapping[str, Any] = field(default_factory=dict)
     start: tuple[float, ...] | None = None  # None: the objective's default start
     label: str = ""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.hyperparams, CheckedHyperparams):
+            return
+        if self.optimizer not in OPTIMIZERS:
+            known = ", ".join(OPTIMIZERS)
+            raise ProblemError(
+                "optimizer.name", f"unknown optimizer {self.optimizer!r}; known: {known}"
+            )
+        try:
+            checked = OPTIMIZERS[self.optimizer].check(self.hyperparams)
+        except FieldError as error:
+            raise ProblemError(f"optimizer.{error.field}", error.reason) from None
+        object.__setattr__(self, "hyperparams", checked)
 
 
 @dataclass(frozen=True)
@@ -49,37 +79,16 @@ class RunProblem:
     runs: tuple[RunConfig, ...]
     steps: int
     stop: StopRules = StopRules()
-    schedule: Mapping[str, Any] | None = None
-    clip: Mapping[str, Any] | None = None
+    schedule: Schedule = CONSTANT
+    clip: Clip | None = None
     seed: int = 0
 
     def __post_init__(self) -> None:
         if not self.runs:
             raise ProblemError("runs", "at least one run is needed")
-        if self.steps < 0:
-            raise ProblemError("steps", f"must be >= 0, got {self.steps}")
-        for name in ("loss_below", "grad_norm_below"):
-            value = getattr(self.stop, name)
-            if value is not None and not (math.isfinite(value) and value > 0):
-                raise ProblemError(f"stop.{name}", f"must be a positive number, got {value}")
-        try:
-            object.__setattr__(self, "schedule", resolve_schedule(self.schedule))
-            clip_gradients(np.zeros((1, 1)), self.clip)
-        except ValueError as error:
-            raise _as_problem(error, "schedule" if "schedule" in str(error) else "clip") from None
-        for i, run in enumerate(self.runs):
-            if run.optimizer not in OPTIMIZERS:
-                known = ", ".join(OPTIMIZERS)
-                raise ProblemError(
-                    f"runs[{i}].optimizer.name",
-                    f"unknown optimizer {run.optimizer!r}; known: {known}",
-                )
-            if run.start is not None and len(run.start) != self.objective.dim:
-                raise ProblemError(
-                    f"runs[{i}].start",
-                    f"needs {self.objective.dim} coordinate(s) for {self.objective.id!r}, "
-                    f"got {len(run.start)}",
-                )
+        # Plain settings from a Python caller become checked values; typed ones pass as they are.
+        object.__setattr__(self, "schedule", parse_schedule(self.schedule))
+        object.__setattr__(self, "clip", parse_clip(self.clip))
 
     @property
     def starts(self) -> np.ndarray:
@@ -87,8 +96,7 @@ class RunProblem:
         return np.array([run.start or default for run in self.runs], dtype=np.float64)
 
     def groups(self) -> list[OptimizerGroup]:
-        """Runs grouped by optimizer, hyper-parameters validated and broadcast per run (worked
-        out once: the route validates with it, then the loop runs with it)."""
+        """Runs grouped by optimizer, their checked hyper-parameters stacked per run."""
         return list(self._groups)
 
     @cached_property
@@ -96,30 +104,13 @@ class RunProblem:
         by_name: dict[str, list[int]] = {}
         for i, run in enumerate(self.runs):
             by_name.setdefault(run.optimizer, []).append(i)
-        groups = []
-        for name, rows in by_name.items():
-            configs = [self.runs[i].hyperparams for i in rows]
-            try:
-                hp = broadcast_hyperparams(OPTIMIZERS[name], configs, len(rows))
-            except ValueError as error:
-                raise _hyperparam_error(error, rows) from None
-            groups.append(OptimizerGroup(OPTIMIZERS[name], np.array(rows), hp))
-        return tuple(groups)
-
-
-def _as_problem(error: ValueError, default_field: str) -> ProblemError:
-    text = str(error)
-    head, sep, reason = text.partition(": ")
-    if sep and " " not in head:
-        return ProblemError(head, reason)
-    return ProblemError(default_field, text)
-
-
-def _hyperparam_error(error: ValueError, rows: Sequence[int]) -> ProblemError:
-    """Re-address "runs[j].lr: ..." (j within the optimizer's group) to the request's run index."""
-    head, _, reason = str(error).partition(": ")
-    run = rows[0]
-    if head.startswith("runs["):
-        local, _, name = head[len("runs[") :].partition("].")
-        run, head = rows[int(local)], name
-    return ProblemError(f"runs[{run}].optimizer.{head}", reason)
+        return tuple(
+            OptimizerGroup(
+                OPTIMIZERS[name],
+                np.array(rows),
+                stack_hyperparams(
+                    OPTIMIZERS[name], [self.runs[i].hyperparams for i in rows], len(rows)
+                ),
+            )
+            for name, rows in by_name.items()
+        )

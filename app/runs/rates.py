@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from app.optim import lr_at
+from app.optim import Schedule
 from app.runs.ledger import Ledger
 from app.runs.status import DIVERGED
 
@@ -23,13 +23,13 @@ class LearningRates:
 
     def __init__(
         self,
-        schedule: dict[str, Any],
+        schedule: Schedule,
         hyperparams: list[HyperParams],
         rows: list[slice | np.ndarray],
         runs: int,
     ) -> None:
         self.schedule = schedule
-        self.constant = schedule["name"] == "constant"
+        self.constant = schedule.constant
         self.hyperparams = hyperparams
         bases = [np.reshape(hp["lr"], -1).astype(np.float64) for hp in hyperparams]
         self.base = np.concatenate(bases)
@@ -55,7 +55,7 @@ class LearningRates:
         if self.constant:
             return self.hyperparams, self._row_while_constant(ledger)
         try:
-            rates = lr_at(self.schedule, self.base, step)
+            rates = self.schedule.rate(self.base, step)
         except OverflowError:  # gamma ** t past the largest float
             rates = np.full_like(self.base, np.inf)
         row = rates[self.source]

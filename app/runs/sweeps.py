@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from app.errors import FieldError
 from app.objectives import Objective
+from app.optim import OPTIMIZERS, CheckedHyperparams
 from app.runs.loop import Simulation
 from app.runs.problem import ProblemError, RunConfig, RunProblem
 from app.runs.trace import FINAL_STEP
@@ -32,21 +34,81 @@ class SweepResult:
     basin: np.ndarray | None  # (R,) index into objective.minima, -1 for none; start grids only
 
 
+@dataclass(frozen=True)
+class SweepRange:
+    """A checked range of one numeric hyper-parameter: num values from low to high."""
+
+    name: str
+    low: float
+    high: float
+    num: int
+    scale: str = "log"  # "log" | "linear"
+
+    def values(self) -> np.ndarray:
+        if self.scale == "log":
+            return np.geomspace(self.low, self.high, self.num)
+        return np.linspace(self.low, self.high, self.num)
+
+
+@dataclass(frozen=True)
+class StartGrid:
+    """Start points on a resolution^d grid over bounds ([lo, hi] per axis, lo < hi)."""
+
+    bounds: tuple[tuple[float, float], ...]
+    resolution: int
+
+    @property
+    def count(self) -> int:
+        return self.resolution ** len(self.bounds)
+
+    def points(self) -> np.ndarray:
+        return start_grid([list(b) for b in self.bounds], self.resolution)
+
+
+Over = SweepRange | StartGrid
+
+
+def sweepable(optimizer: str) -> tuple[str, ...]:
+    """The hyper-parameters of an optimizer a sweep can range over: its numeric ones."""
+    return tuple(h.name for h in OPTIMIZERS[optimizer].hyperparams if h.kind in ("float", "int"))
+
+
 def sweep_values(spec: Mapping[str, Any], field: str) -> np.ndarray:
-    """{"min", "max", "num", "scale": "log" | "linear"} as an array of values."""
+    """{"min", "max", "num", "scale": "log" | "linear"} checked, as an array of values."""
+    return parse_range(field.rpartition(".")[2], spec, field).values()
+
+
+def parse_range(name: str, spec: Mapping[str, Any], field: str) -> SweepRange:
+    """A range spec from a Python caller, checked; raises FieldError under `field`."""
     low, high, num = spec["min"], spec["max"], int(spec["num"])
     scale = spec.get("scale", "log")
     if num < 1:
         raise ProblemError(f"{field}.num", f"must be >= 1, got {num}")
     if not (math.isfinite(low) and math.isfinite(high)) or low > high:
         raise ProblemError(field, f"needs finite min <= max, got min={low} max={high}")
-    if scale == "log":
-        if low <= 0:
-            raise ProblemError(f"{field}.min", f"a log scale needs min > 0, got {low}")
-        return np.geomspace(low, high, num)
-    if scale == "linear":
-        return np.linspace(low, high, num)
-    raise ProblemError(f"{field}.scale", f"must be 'log' or 'linear', got {scale!r}")
+    if scale not in ("log", "linear"):
+        raise ProblemError(f"{field}.scale", f"must be 'log' or 'linear', got {scale!r}")
+    if scale == "log" and low <= 0:
+        raise ProblemError(f"{field}.min", f"a log scale needs min > 0, got {low}")
+    return SweepRange(name, float(low), float(high), num, scale)
+
+
+def parse_over(over: Mapping[str, Any], template: RunConfig) -> Over:
+    """`{"start": {"bounds", "resolution"}}` or `{name: range}` from a Python caller, checked
+    (the range's ends as the optimizer's settings too)."""
+    ((name, spec),) = over.items()
+    if name == "start":
+        bounds = tuple((float(lo), float(hi)) for lo, hi in spec["bounds"])
+        return StartGrid(bounds, int(spec["resolution"]))
+    if name not in sweepable(template.optimizer):
+        raise ProblemError(f"over.{name}", f"not a numeric setting of {template.optimizer!r}")
+    rng = parse_range(name, spec, f"over.{name}")
+    for end, value in (("min", rng.low), ("max", rng.high)):
+        try:
+            OPTIMIZERS[template.optimizer].check({**template.hyperparams, name: value})
+        except FieldError as error:
+            raise ProblemError(f"over.{name}.{end}", error.reason) from None
+    return rng
 
 
 def start_grid(bounds: list[list[float]], resolution: int) -> np.ndarray:
@@ -70,22 +132,28 @@ def basin_of(objective: Objective, points: np.ndarray, finished_ok: np.ndarray) 
 
 def sweep(
     base: RunProblem,
-    over: Mapping[str, Any],
+    over: Over | Mapping[str, Any],
     *,
     should_stop: Callable[[], bool] | None = None,
     deadline: float | None = None,
 ) -> SweepResult:
     """Run base's single run configuration for every value of `over`, all in one batch."""
     (template,) = base.runs
-    if "start" in over:
-        grid = over["start"]
-        values = start_grid(grid["bounds"], int(grid["resolution"]))
+    if not isinstance(over, SweepRange | StartGrid):
+        over = parse_over(over, template)
+    if isinstance(over, StartGrid):
+        values = over.points()
         runs = tuple(replace(template, start=tuple(p)) for p in values)
     else:
-        ((name, spec),) = over.items()
-        values = sweep_values(spec, f"over.{name}")
+        values = over.values()
+        # Every value lies between two checked ends, so each row is checked as it is made.
+        hyperparams = template.hyperparams
         runs = tuple(
-            RunConfig(template.optimizer, {**template.hyperparams, name: float(v)}, template.start)
+            RunConfig(
+                template.optimizer,
+                CheckedHyperparams({**hyperparams, over.name: float(v)}),
+                template.start,
+            )
             for v in values
         )
     problem = replace(base, runs=runs)
@@ -98,7 +166,8 @@ def sweep(
     final_loss = np.full(len(runs), np.nan) if last is None else last.loss
     status = tuple(outcome.status.value for outcome in simulation.outcomes)
     finished_ok = np.array([s in ("converged", "max_steps") for s in status])
-    basin = basin_of(base.objective, final_params, finished_ok) if "start" in over else None
+    grid = isinstance(over, StartGrid)
+    basin = basin_of(base.objective, final_params, finished_ok) if grid else None
     return SweepResult(
         values=values,
         final_params=final_params,

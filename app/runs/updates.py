@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from app.optim import OptimizerDef, clip_gradients
+from app.optim import Clip, OptimizerDef
 from app.runs.ledger import Ledger
 from app.runs.problem import OptimizerGroup
 from app.runs.step import State
@@ -51,9 +51,7 @@ class GroupUpdate:
 class Updates:
     """Every group's update for one step of the batch."""
 
-    def __init__(
-        self, groups: list[OptimizerGroup], starts: np.ndarray, clip: dict[str, Any] | None
-    ) -> None:
+    def __init__(self, groups: list[OptimizerGroup], starts: np.ndarray, clip: Clip | None) -> None:
         runs = len(starts)
         self.groups = [GroupUpdate(g, rows_of(g.rows, runs), starts) for g in groups]
         self.clip = clip
@@ -76,7 +74,7 @@ class Updates:
             self._follow(ledger)
         grads, clipped = grad, self.no_clip
         if self.clip is not None:
-            grads, clipped = clip_gradients(grad, self.clip)
+            grads, clipped = self.clip.apply(grad)
             if ledger.going_mask is not None:
                 clipped &= ledger.going_mask
         if len(self.groups) == 1:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from app.optim import OPTIMIZERS
+from app.optim import OPTIMIZERS, CheckedHyperparams
 from app.runs import RunConfig, RunProblem
 from app.tuning.search import best_index, run_to_end
 
@@ -51,8 +51,9 @@ def tune(
 ) -> dict[str, Any]:
     """For each run of base, its best rate among lr_grid(its rate, num), by TUNE_CRITERION."""
     grids = [lr_grid(current_lr(run), num) for run in base.runs]
+    # A positive multiple of a checked rate is a checked rate: the rows need no second check.
     runs = tuple(
-        replace(run, hyperparams={**run.hyperparams, "lr": float(rate)})
+        replace(run, hyperparams=CheckedHyperparams({**run.hyperparams, "lr": float(rate)}))
         for run, grid in zip(base.runs, grids, strict=True)
         for rate in grid
     )

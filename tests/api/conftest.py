@@ -8,7 +8,6 @@ test that touches an endpoint also checks that the server only ever writes stric
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import socket
 import threading
@@ -103,7 +102,7 @@ def assert_problem(
 
 
 def make_app(**caps: Any) -> FastAPI:
-    return create_app(dataclasses.replace(SETTINGS, **caps))
+    return create_app(SETTINGS.replace(**caps))
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ async def test_non_finite_point_is_422(client, kit, token):
     [
         ({"objective": {"id": "rosenbrock"}, "point": [1]}, "point", "2"),
         ({"objective": {"id": "u-curve"}, "point": [1, 2]}, "point", "1"),
-        ({"objective": {"id": "rosenbrock"}, "point": []}, "point", "at least 1"),
+        ({"objective": {"id": "rosenbrock"}, "point": []}, "point", "at least 2"),
         ({"objective": {"id": "rosenbrock"}, "point": [1, 2, 3]}, "point", "at most 2"),
         ({"objective": {"id": "rosenbrock"}}, "point", "required"),
         (

@@ -134,9 +134,14 @@ async def test_objective_fields_are_in_the_openapi_schema(client, kit):
     spec = await get(client, kit, "/openapi.json")
     out = spec["components"]["schemas"]["ObjectiveOut"]["properties"]
     assert out["suggested_lr"]["description"] and out["data_kind"]["description"]
-    params = {
-        p["name"] for p in spec["paths"]["/api/v1/objectives/{objective_id}"]["get"]["parameters"]
-    }
-    assert {"objective_id", "loss", "delta", "batch_size", "condition", "angle"} <= params
+    # One operation per objective, each with its own options as typed query parameters.
+    regression = spec["paths"]["/api/v1/objectives/linear-regression"]["get"]["parameters"]
+    by_name = {p["name"]: p["schema"] for p in regression}
+    assert set(by_name) == {"loss", "delta", "batch_size"}
+    assert by_name["loss"]["enum"] == ["mse", "mae", "huber"]
+    assert (by_name["delta"]["minimum"], by_name["delta"]["maximum"]) == (0.05, 10.0)
+    assert by_name["batch_size"]["type"] == "integer"
+    assert not spec["paths"]["/api/v1/objectives/rosenbrock"]["get"].get("parameters")
+    assert "/api/v1/objectives/{objective_id}" not in spec["paths"]
     custom = spec["paths"]["/api/v1/objectives/custom"]["get"]["parameters"]
     assert [p["name"] for p in custom] == ["expression"]

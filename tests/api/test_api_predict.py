@@ -179,8 +179,8 @@ async def test_stochastic_settings_still_report_the_full_loss(client, kit):
     [
         ({"id": "rosenbrock"}, [[1.0, 1.0]], "objective", "fits no data"),
         ({"expression": "x^2 + y^2"}, [[1.0, 1.0]], "objective", "fits no data"),
-        ({"id": "house-price"}, [[1.0, 2.0]], "points[0]", "1 coordinate"),
-        ({"id": "black-box"}, [[1.0, 2.0], [1.0]], "points[1]", "2 coordinate"),
+        ({"id": "house-price"}, [[1.0, 2.0]], "points[0]", "at most 1 value"),
+        ({"id": "black-box"}, [[1.0, 2.0], [1.0]], "points[1]", "at least 2 value"),
         ({"id": "black-box"}, [], "points", ""),
         ({"id": "black-box"}, [[1.0, 2.0]] * 65, "points", ""),
         ({"id": "no-such"}, [[1.0, 2.0]], "objective.id", "unknown"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.api.routes import runs as runs_route
+from app.api import run_payloads
 from app.runs import loop
 
 pytestmark = pytest.mark.anyio
@@ -142,14 +142,14 @@ async def test_a_loss_that_fails_mid_run_stops_the_runs_with_a_message(
 
 @pytest.mark.parametrize("kind", ["jsonl", "sse"])
 async def test_a_stream_that_fails_ends_with_an_error_line(client, kit, kind, monkeypatch):
-    real = runs_route.step_json
+    real = run_payloads.step_json
 
     def failing_on_step_5(step):
         if step.index == 5:
             raise RuntimeError("cannot encode step 5")
         return real(step)
 
-    monkeypatch.setattr(runs_route, "step_json", failing_on_step_5)
+    monkeypatch.setattr(run_payloads, "step_json", failing_on_step_5)
     code, result = await post(client, kit, kit.runs_body(steps=20), kind)
     assert code == 200, result
     assert [o["type"] for o in result] == ["step"] * 5 + ["error"]
@@ -160,7 +160,7 @@ async def test_a_stream_that_fails_ends_with_an_error_line(client, kit, kind, mo
 @pytest.mark.parametrize("kind", ACCEPTS)
 async def test_a_deadline_before_the_first_step_stops_every_run(kit, kind):
     """Runs stopped before any step was computed: an empty trace, never a 500."""
-    async with kit.strict_client(kit.make_app(request_deadline_seconds=-1.0)) as client:
+    async with kit.strict_client(kit.make_app(request_deadline_seconds=1e-9)) as client:
         runs = [{"optimizer": {"name": "sgd"}}, {"optimizer": {"name": "adam"}}]
         code, result = await post(client, kit, kit.runs_body(runs=runs, steps=5), kind)
     assert code == 200, result

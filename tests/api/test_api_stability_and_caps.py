@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from app.settings import SETTINGS
@@ -72,7 +70,7 @@ async def test_limits_follow_the_apps_own_settings(kit):
     app = kit.make_app(**kit.SMALL_CAPS)
     async with kit.strict_client(app) as client:
         got = kit.strict_loads((await client.get(f"{kit.API}/limits")).content)
-    expected = dataclasses.asdict(app.state.settings)
+    expected = app.state.settings.model_dump()
     assert {name: got[name] for name in CAPS} == {name: expected[name] for name in CAPS}
     assert got["max_steps"] == kit.SMALL_CAPS["max_steps"]
 
@@ -91,7 +89,7 @@ async def test_new_routes_are_in_the_openapi_schema(client, kit):
         operation = spec["paths"][route[1]][route[0].lower()]
         assert operation["summary"] and "200" in operation["responses"]
     schemas = spec["components"]["schemas"]
-    for name in ("TuneRequest", "PredictRequest", "ExplainStepRequest"):
+    for name in ("TuneRequest2D", "PredictRequest2D", "ExplainStepRequest2DAdam"):
         for prop in ("num", "points", "step"):
             if prop in schemas[name]["properties"]:
                 assert schemas[name]["properties"][prop]["description"]

@@ -122,7 +122,7 @@ async def test_surface_non_finite_bounds_are_422(client, kit, bounds, field):
         ({"objective": {"id": "quadratic", "bogus": 3}}, "objective.bogus", "unknown"),
         ({"objective": {"id": "rosenbrock", "expression": "x"}}, "objective", "exactly one"),
         ({"objective": {}}, "objective", "exactly one"),
-        ({"colour": "red"}, "colour", "xtra"),
+        ({"colour": "red"}, "colour", "unknown field"),
     ],
 )
 async def test_surface_bad_input_names_the_field(client, kit, body, field, word):

@@ -77,5 +77,5 @@ async def test_unknown_format_is_422(client, kit):
 
 async def test_format_is_documented(client, kit):
     spec = kit.strict_loads((await client.get(f"{kit.API}/openapi.json")).content)
-    prop = spec["components"]["schemas"]["SurfaceRequest"]["properties"]["format"]
+    prop = spec["components"]["schemas"]["SurfaceRequest2D"]["properties"]["format"]
     assert prop["enum"] == ["json", "f32"] and "base64" in prop["description"]

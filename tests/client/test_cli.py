@@ -142,12 +142,11 @@ def test_a_missing_lr_takes_the_objectives_suggested_rate(capsys) -> None:
         ),
         (
             ["--objective", "rosenbrock", "--steps", "1000000"],
-            "error: steps: 1000000 is over the cap of 100000 (--steps)",
+            "error: steps: Input should be less than or equal to 100000 (--steps)",
         ),
         (
             ["--objective", "rosenbrock", "--start", "1", "2", "3"],
-            "error: runs[0].start: List should have at most 2 items after validation, not 3 "
-            "(--start)",
+            "error: runs[0].start: needs at most 2 value(s), got 3 (--start)",
         ),
     ],
 )

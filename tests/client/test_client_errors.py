@@ -33,7 +33,7 @@ def test_a_stream_refused_before_it_starts_raises_on_iteration(pg: Playground) -
         next(iter(events))
     assert (caught.value.field, caught.value.reason) == (
         "steps",
-        "1000000 is over the cap of 100000",
+        "Input should be less than or equal to 100000",
     )
 
 

@@ -22,7 +22,11 @@ def test_runs_gives_the_texts_one_weight_network(pg: Playground) -> None:
     (only,) = race.runs
     assert isinstance(only, RunTrace)
     assert (only.label, only.status, only.steps_taken) == ("sgd #1", "max_steps", 3)
-    assert only.optimizer == {"name": "sgd", "lr": 0.1}
+    # The server echoes every setting the run used, its defaults included.
+    assert only.optimizer == {
+        "name": "sgd", "lr": 0.1, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0,
+        "nesterov": False,
+    }  # fmt: skip
     assert only.trace.step == (0, 1, 2, 3)
     assert only.trace.params[:2] == ((2.0,), (2.4,))
     assert only.trace.grad[0] == (-4.0,)

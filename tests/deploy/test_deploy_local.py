@@ -69,23 +69,24 @@ def test_a_full_process_hands_requests_to_the_other(cluster: Cluster) -> None:
     process 2, so all of them are served; only once both are full does a client see the 429,
     with its Retry-After."""
     capacity = httpx.get(cluster.url + f"{API}/health").json()["capacity"]
+    # Every step recorded and nothing read: the server fills the socket and waits, so each
+    # held request keeps its compute slot until the test lets it go.
     body = {
         "objective": {"id": "rosenbrock"},
         "runs": [{"optimizer": {"name": "adam", "lr": 0.01}}],
         "steps": 100_000,
-        "record": "final",
     }
     jsonl = {"accept": "application/jsonl"}
 
-    async def hold(client: httpx.AsyncClient, opened: asyncio.Event) -> int:
+    async def hold(client: httpx.AsyncClient, opened: asyncio.Event, release: asyncio.Event):
         async with client.stream("POST", f"{API}/runs", json=body, headers=jsonl) as r:
             opened.set()
-            await r.aread()
+            await release.wait()
             return r.status_code
 
-    async def hold_all(client: httpx.AsyncClient) -> list[asyncio.Task[int]]:
+    async def hold_all(client: httpx.AsyncClient, release: asyncio.Event):
         opened = [asyncio.Event() for _ in range(capacity)]
-        held = [asyncio.create_task(hold(client, event)) for event in opened]
+        held = [asyncio.create_task(hold(client, event, release)) for event in opened]
         await asyncio.wait_for(asyncio.gather(*(event.wait() for event in opened)), 60)
         return held
 
@@ -94,10 +95,12 @@ def test_a_full_process_hands_requests_to_the_other(cluster: Cluster) -> None:
         socket_1 = httpx.AsyncHTTPTransport(uds=str(cluster.run_dir / "app-1.sock"))
         direct = httpx.AsyncClient(transport=socket_1, base_url="http://app-1", timeout=120)
         proxied = httpx.AsyncClient(base_url=cluster.url, limits=limits, timeout=120)
+        release = asyncio.Event()
         async with direct, proxied:
-            on_1 = await hold_all(direct)  # process 1 is full; nginx does not know
-            through_nginx = await hold_all(proxied)
+            on_1 = await hold_all(direct, release)  # process 1 is full; nginx does not know
+            through_nginx = await hold_all(proxied, release)
             extra = await proxied.post(f"{API}/surface", json={"objective": {"id": "booth"}})
+            release.set()
             return (
                 list(await asyncio.gather(*on_1)),
                 list(await asyncio.gather(*through_nginx)),

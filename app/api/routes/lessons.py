@@ -1,12 +1,9 @@
 """GET /lessons, GET /lessons/{id} and POST /lessons/{id}/cards/{n}/check: the lessons from the
 teaching texts, each card with its numbers worked out, and a challenge graded by the run loop.
 
-A thin door onto app/lessons: the request is the learner's POST /runs body, built into a run
-problem exactly as /runs builds it (caps included); the lesson domain does the rest."""
+A thin door onto app/lessons: the request is the learner's POST /runs body, validated and built
+into a run problem exactly as /runs does it (caps included); the lesson domain does the rest."""
 
-from __future__ import annotations
-
-import time
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Request
@@ -14,14 +11,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from app.api.compute import compute
+from app.api.compute import Job, compute
 from app.api.encoding import StrictJSONResponse, json_response
 from app.api.errors import ProblemBody
-from app.api.routes.runs import build_problem
-from app.api.schemas import RunsRequest
+from app.api.schemas import Bodies
 from app.lessons import LESSONS, Lesson, judge, lesson_json, summary_json, texts_json
 
-router = APIRouter(tags=["lessons"], default_response_class=StrictJSONResponse)
 NOT_FOUND = {404: {"description": "No such lesson, card or challenge", "model": ProblemBody}}
 
 
@@ -122,52 +117,56 @@ def _missing(field: str, msg: str) -> dict[str, Any]:
     return {"field": field, "loc": ["path", field], "msg": msg, "type": "not_found"}
 
 
-@router.get(
-    "/lessons",
-    summary="Every lesson: id, title, summary, the texts it comes from, cards and challenges",
-    responses={200: {"model": LessonList}},
-)
-def lessons() -> Response:
-    listed = [summary_json(lesson) for lesson in LESSONS.values()]
-    return json_response({"lessons": listed, "texts": texts_json()})
+def routes(bodies: Bodies) -> APIRouter:
+    router = APIRouter(tags=["lessons"], default_response_class=StrictJSONResponse)
+    Body: Any = bodies.runs
 
+    @router.get(
+        "/lessons",
+        summary="Every lesson: id, title, summary, the texts it comes from, cards and challenges",
+        responses={200: {"model": LessonList}},
+    )
+    def lessons() -> Response:
+        listed = [summary_json(lesson) for lesson in LESSONS.values()]
+        return json_response({"lessons": listed, "texts": texts_json()})
 
-@router.get(
-    "/lessons/{lesson_id}",
-    summary="One lesson's cards, with every number they state worked out by the engine",
-    responses={200: {"model": LessonOut}, **NOT_FOUND},
-)
-async def lesson(lesson_id: str) -> Response:
-    found = lesson_of(lesson_id)
-    return json_response(await run_in_threadpool(lesson_json, found))
+    @router.get(
+        "/lessons/{lesson_id}",
+        summary="One lesson's cards, with every number they state worked out by the engine",
+        responses={200: {"model": LessonOut}, **NOT_FOUND},
+    )
+    async def lesson(lesson_id: str) -> Response:
+        found = lesson_of(lesson_id)
+        return json_response(await run_in_threadpool(lesson_json, found))
 
+    @router.post(
+        "/lessons/{lesson_id}/cards/{n}/check",
+        summary="Grade the learner's run request against card n's challenge",
+        description=(
+            "The body is the learner's POST /runs request. It is held to the challenge's "
+            "objective, start and optimizers, then run for the challenge's steps with its stop "
+            "rule; the run loop's statuses decide, and the reason says why in words."
+        ),
+        responses={200: {"model": VerdictOut}, **NOT_FOUND},
+    )
+    async def check(
+        body: Body,
+        request: Request,
+        lesson_id: str,
+        n: int = Path(ge=1, description="the card's number, from 1"),
+    ) -> Response:
+        found = lesson_of(lesson_id)
+        if n > len(found.cards) or found.cards[n - 1].challenge is None:
+            with_challenges = [i + 1 for i, c in enumerate(found.cards) if c.challenge]
+            msg = f"card {n} of {lesson_id!r} sets no challenge; these do: {with_challenges}"
+            raise HTTPException(404, [_missing("n", msg)])
+        challenge = found.cards[n - 1].challenge
+        problem = body.problem()
 
-@router.post(
-    "/lessons/{lesson_id}/cards/{n}/check",
-    summary="Grade the learner's run request against card n's challenge",
-    description=(
-        "The body is the learner's POST /runs request. It is held to the challenge's objective, "
-        "start and optimizers, then run for the challenge's steps with its stop rule; the run "
-        "loop's statuses decide, and the reason says why in words."
-    ),
-    responses={200: {"model": VerdictOut}, **NOT_FOUND},
-)
-async def check(
-    body: RunsRequest,
-    request: Request,
-    lesson_id: str,
-    n: int = Path(ge=1, description="the card's number, from 1"),
-) -> Response:
-    found = lesson_of(lesson_id)
-    if n > len(found.cards) or found.cards[n - 1].challenge is None:
-        with_challenges = [i + 1 for i, c in enumerate(found.cards) if c.challenge]
-        msg = f"card {n} of {lesson_id!r} sets no challenge; these do: {with_challenges}"
-        raise HTTPException(404, [_missing("n", msg)])
-    challenge = found.cards[n - 1].challenge
-    problem = build_problem(body, request)
-    deadline = time.monotonic() + request.app.state.settings.request_deadline_seconds
+        def work(job: Job) -> dict[str, Any]:
+            verdict = judge(challenge, problem, should_stop=job.should_stop, deadline=job.deadline)
+            return verdict.as_json()
 
-    def work(should_stop: Any) -> dict[str, Any]:
-        return judge(challenge, problem, should_stop=should_stop, deadline=deadline).as_json()
+        return json_response(await compute(request, work))
 
-    return json_response(await compute(request, work))
+    return router

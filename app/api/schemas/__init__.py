@@ -1,0 +1,50 @@
+"""Request schemas of the v1 API: every rule a request is held to, built for the app's caps.
+
+Each body is a union of variants (per objective dimension, per optimizer) chosen by the input;
+each variant turns itself into domain values (a RunProblem, a Schedule, a Clip, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from app.api.schemas.caps import Caps
+from app.api.schemas.objectives import FORMULA_FORMATS, ObjectiveSpecBase
+from app.api.schemas.requests import (
+    inspect_body,
+    predict_body,
+    runs_body,
+    surface_body,
+    tune_body,
+)
+from app.api.schemas.sweeps import explain_body, sweep_body
+
+__all__ = ["FORMULA_FORMATS", "Bodies", "Caps", "ObjectiveSpecBase", "bodies_for"]
+
+
+@dataclass(frozen=True)
+class Bodies:
+    """The request body type of every POST route, for one set of caps."""
+
+    runs: Any
+    tune: Any
+    surface: Any
+    sweeps: Any
+    inspect: Any
+    predict: Any
+    explain: Any
+
+
+@lru_cache(maxsize=8)
+def bodies_for(caps: Caps) -> Bodies:
+    return Bodies(
+        runs=runs_body(caps),
+        tune=tune_body(caps),
+        surface=surface_body(caps),
+        sweeps=sweep_body(caps),
+        inspect=inspect_body(),
+        predict=predict_body(),
+        explain=explain_body(caps),
+    )
