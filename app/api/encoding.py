@@ -17,6 +17,9 @@ _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 # Bodies above this are compressed in the worker thread, not by the middleware on the loop.
 COMPRESS_IN_THREAD_BYTES = 256 * 1024
 GZIP_LEVEL = 1  # a 6 MB trace: level 1 is ~4x quicker than 9 for ~5% more bytes
+# Traces are digits: string matching finds little in them, so Huffman coding alone compresses a
+# 628 KB race 2.1x (against 2.25x) in two thirds of the time.
+GZIP_STRATEGY = zlib.Z_HUFFMAN_ONLY
 # A reconnecting EventSource waits this long (ms); sent with the first event.
 SSE_RETRY_MS = 2000
 
@@ -72,7 +75,7 @@ def encode_pieces(
 ) -> EncodedBody:
     """head + the items as a JSON array's members + tail, one piece per item (compressed as it
     is made when gzip); between items it stops (Abandoned) when keep_going() turns false."""
-    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31) if gzip else None
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31, 8, GZIP_STRATEGY) if gzip else None
     pieces: list[bytes] = []
 
     def add(data: bytes) -> None:
@@ -95,7 +98,7 @@ def encode_document(payload: Any, *, gzip: bool) -> EncodedBody:
     """One JSON document; compressed here (in the worker thread) when it is large."""
     raw = dumps(payload)
     if gzip and len(raw) > COMPRESS_IN_THREAD_BYTES:
-        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
+        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31, 8, GZIP_STRATEGY)
         return EncodedBody([compressor.compress(raw) + compressor.flush()], True)
     return EncodedBody([raw], False)
 

@@ -29,7 +29,12 @@ def _update(
         # Plain gradient descent for every run: the all-zero buffer stays as it is.
         return params - lr * grad, {"momentum_buffer": state["momentum_buffer"]}
     # torch starts the buffer AT the first gradient (no dampening on step 1).
-    buf = grad if step == 1 else momentum * state["momentum_buffer"] + (1.0 - dampening) * grad
+    if step == 1:
+        buf = grad
+    elif type(dampening) is float and dampening == 0.0:
+        buf = momentum * state["momentum_buffer"] + grad  # torch's alpha = 1 - 0 adds grad as is
+    else:
+        buf = momentum * state["momentum_buffer"] + (1.0 - dampening) * grad
     # Runs without momentum keep an all-zero buffer, as torch keeps none.
     mixed = not every_run(uses_momentum)
     if mixed:
