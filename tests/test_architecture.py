@@ -27,7 +27,7 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"numpy"}),
     ),
     "app.lessons": (
-        frozenset({"app.lessons", "app.runs", "app.objectives"}),
+        frozenset({"app.lessons", "app.runs", "app.objectives", "app.optim"}),
         frozenset({"numpy"}),
     ),
     "app.landscape": (

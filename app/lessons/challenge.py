@@ -14,6 +14,7 @@ import numpy as np
 from app.lessons.format import format_value
 from app.lessons.schema import Challenge, RunSpec
 from app.objectives import Objective, make_objective
+from app.optim import OPTIMIZERS
 from app.runs import FINAL_STEP, RunConfig, RunProblem, RunStatus, Simulation
 
 
@@ -62,8 +63,7 @@ def judge(
             )
         opponent = challenge.opponent
         start = challenge.start or contender.start
-        rival = RunConfig(opponent.name, opponent.hyperparams, start, _label(opponent))
-        runs = [contender, rival]
+        runs = [contender, RunConfig(opponent.name, opponent.hyperparams, start)]
     problem = RunProblem(
         objective=attempt.objective,
         runs=tuple(runs),
@@ -112,7 +112,11 @@ def _settings(objective: Objective) -> str:
 
 
 def _label(run: RunSpec) -> str:
-    settings = " ".join(f"{k}={v}" for k, v in run.hyperparams.items())
+    """The optimizer and the settings that differ from its defaults (a checked config lists
+    every default too)."""
+    defaults = {h.name: h.default for h in OPTIMIZERS[run.name].hyperparams}
+    given = {k: v for k, v in run.hyperparams.items() if k not in defaults or v != defaults[k]}
+    settings = " ".join(f"{k}={v}" for k, v in given.items())
     return f"{run.name} {settings}".strip()
 
 
@@ -129,8 +133,7 @@ def _result(run: RunConfig, outcome: Any, trace: Any, r: int) -> RunResult:
     loss = float(trace.loss[row, r]) if trace.count else math.nan
     params = trace.params[row, r].tolist() if trace.count else [math.nan]
     return RunResult(
-        # The label names the settings as given; the checked config lists every default too.
-        label=run.label or _label(RunSpec(run.optimizer, run.hyperparams)),
+        label=_label(RunSpec(run.optimizer, run.hyperparams)),
         status=outcome.status.value,
         steps_taken=outcome.steps_taken,
         final_loss=loss if math.isfinite(loss) else None,
