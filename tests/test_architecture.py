@@ -59,6 +59,7 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "starlette",
                 "anyio",
                 "orjson",
+                "isal",
                 "numpy",
                 "prometheus_client",
             }

@@ -29,20 +29,21 @@ def _update(
         # Plain gradient descent for every run: the all-zero buffer stays as it is.
         return params - lr * grad, {"momentum_buffer": state["momentum_buffer"]}
     # torch starts the buffer AT the first gradient (no dampening on step 1).
+    undamped = step == 1 or (type(dampening) is float and dampening == 0.0)
     if step == 1:
         buf = grad
-    elif type(dampening) is float and dampening == 0.0:
+    elif undamped:
         buf = momentum * state["momentum_buffer"] + grad  # torch's alpha = 1 - 0 adds grad as is
     else:
         buf = momentum * state["momentum_buffer"] + (1.0 - dampening) * grad
-    # Runs without momentum keep an all-zero buffer, as torch keeps none.
-    mixed = not every_run(uses_momentum)
-    if mixed:
-        buf = np.where(uses_momentum, buf, 0.0)
     nesterov = flag(hp["nesterov"])
     direction = np.where(nesterov, grad + momentum * buf, buf) if any_run(nesterov) else buf
-    if mixed:
-        direction = np.where(uses_momentum, direction, grad)
+    if not every_run(uses_momentum):
+        # A run without momentum has an all-zero buffer: undamped, its row is 0 * 0 + grad,
+        # already its plain gradient step (and it has no Nesterov, which needs momentum > 0).
+        if not undamped:
+            direction = np.where(uses_momentum, direction, grad)
+        buf = np.where(uses_momentum, buf, 0.0)  # kept all-zero, as torch keeps no buffer
     return params - lr * direction, {"momentum_buffer": buf}
 
 

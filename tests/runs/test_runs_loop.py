@@ -203,6 +203,21 @@ def test_several_optimizers_in_one_problem_equal_each_run_alone():
         )
 
 
+def test_sgd_runs_with_and_without_momentum_in_one_group_equal_each_run_alone():
+    # A run without momentum takes plain gradient steps whatever its dampening.
+    for dampening in (0.0, 0.5):
+        configs = [
+            RunConfig("sgd", {"lr": 1e-3, "dampening": dampening}),
+            RunConfig("sgd", {"lr": 5e-4, "momentum": 0.9, "dampening": dampening}),
+        ]
+        _, together = run("rosenbrock", configs, 40)
+        for i, config in enumerate(configs):
+            _, alone = run("rosenbrock", [config], 40)
+            np.testing.assert_array_equal(trajectory(together, i), trajectory(alone))
+            buffers = [s.state_of(i)["momentum_buffer"] for s in together]
+            assert np.any(buffers) if i else not np.any(buffers)
+
+
 def test_per_run_learning_rates_equal_separate_runs():
     lrs = (1e-4, 3e-4, 1e-3, 2e-3)
     _, together = run("rosenbrock", [RunConfig("sgd", {"lr": lr}) for lr in lrs], 80)
