@@ -103,9 +103,15 @@ def _pass(
         g = take(current, None)
         if g is None:
             continue
+        # contribution() unrolled: a first-order pass is most of an eager call's own cost.
+        ans, args = (current, current.parents) if recorded else (current.value, current.inputs)
+        ctx, vjps = current.ctx, current.vjps
         for k, parent in enumerate(current.parents):
             if parent.needs_grad:
-                c = contribution(current, k, g, recorded)
+                c = vjps[k](g, ans, args, ctx)
+                shape = parent.value.shape
+                if c.shape != shape:
+                    c = sum_to_shape(c, shape)
                 previous = cotangents.get(parent)
                 cotangents[parent] = c if previous is None else previous + c
     return cotangents

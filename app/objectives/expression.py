@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from app.objectives.expression_grammar import BINARY_OPS, DESCRIPTIONS, GROUP, REJECTED_OPS
 from app.objectives.expression_nodes import (
     FUNCTION_NAMES,
     Binary,
@@ -42,50 +43,6 @@ MAX_NODES = 200
 
 _ALLOWED_FUNCTIONS = ", ".join(FUNCTION_NAMES)
 _CONSTANTS = {"pi": np.float64(np.pi), "e": np.float64(np.e)}
-_BINARY_OPS: dict[type[ast.operator], str] = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.Mult: "*",
-    ast.Div: "/",
-    ast.Pow: "**",
-}
-_REJECTED_OPS: dict[type[ast.AST], tuple[str, str]] = {
-    ast.FloorDiv: ("//", " (floor division)"),
-    ast.Mod: ("%", " (modulo)"),
-    ast.MatMult: ("@", " (matrix multiplication)"),
-    ast.LShift: ("<<", ""),
-    ast.RShift: (">>", ""),
-    ast.BitOr: ("|", ""),
-    ast.BitAnd: ("&", ""),
-    ast.BitXor: ("^", ""),  # unreachable: '^' is rewritten to '**'
-    ast.Not: ("not", ""),
-    ast.Invert: ("~", ""),
-}
-# Left-nested chains of one precedence group (a+b-c+d, a*b/c) do not add nesting depth.
-_GROUP = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2}
-_DESCRIPTIONS: dict[type[ast.AST], str] = {
-    ast.Attribute: "attribute access",
-    ast.Subscript: "indexing",
-    ast.Lambda: "lambda",
-    ast.Compare: "comparison",
-    ast.BoolOp: "'and'/'or'",
-    ast.IfExp: "conditional expression",
-    ast.NamedExpr: "assignment (:=)",
-    ast.Starred: "starred expression",
-    ast.List: "list",
-    ast.Tuple: "tuple (comma)",
-    ast.Set: "set",
-    ast.Dict: "dict",
-    ast.ListComp: "comprehension",
-    ast.SetComp: "comprehension",
-    ast.DictComp: "comprehension",
-    ast.GeneratorExp: "generator expression",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
-    ast.Await: "await",
-    ast.JoinedStr: "f-string",
-    ast.Slice: "slice",
-}
 
 
 class ParseError(ValueError):
@@ -227,12 +184,12 @@ class _Compiler:
         if level > MAX_DEPTH:
             raise self._error(node, "expression nests too deeply", f"at most {MAX_DEPTH} levels")
         if isinstance(node, ast.BinOp):
-            op = _BINARY_OPS.get(type(node.op))
+            op = BINARY_OPS.get(type(node.op))
             if op is None:
                 raise self._operator_error(node)
-            same_group = isinstance(node.left, ast.BinOp) and _GROUP.get(
+            same_group = isinstance(node.left, ast.BinOp) and GROUP.get(
                 type(node.left.op), 0
-            ) == _GROUP.get(type(node.op), -1)
+            ) == GROUP.get(type(node.op), -1)
             left = self.build(node.left, level - 1 if same_group else level)
             return Binary(op, left, self.build(node.right, level))
         if isinstance(node, ast.UnaryOp):
@@ -240,11 +197,11 @@ class _Compiler:
                 return Neg(self.build(node.operand, level))
             if isinstance(node.op, ast.UAdd):
                 return self.build(node.operand, level)
-            symbol, name = _REJECTED_OPS[type(node.op)]
+            symbol, name = REJECTED_OPS[type(node.op)]
             raise self._error(node, f"operator '{symbol}'{name} is not allowed")
         if isinstance(node, ast.Call):
             return self._call(node, level)
-        what = _DESCRIPTIONS.get(type(node), type(node).__name__)
+        what = DESCRIPTIONS.get(type(node), type(node).__name__)
         _, snippet = self._span(node)
         raise self._error(node, f"{what} {snippet!r} is not allowed")
 
@@ -310,7 +267,7 @@ class _Compiler:
         while i < node.right.col_offset and self.source[i] in " )":
             i += 1
         column = self.colmap[i] + 1
-        symbol, name = _REJECTED_OPS.get(type(node.op), (type(node.op).__name__, ""))
+        symbol, name = REJECTED_OPS.get(type(node.op), (type(node.op).__name__, ""))
         return ParseError(
             f"operator '{symbol}'{name} is not allowed at column {column}: use +, -, *, / and ^",
             column,
