@@ -10,7 +10,7 @@ import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import quote
 
 from app.client.errors import BadRequest, Problem, stream_error
@@ -72,22 +72,39 @@ def _given(**values: Any) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None}
 
 
+class Budget(TypedDict, total=False):
+    """How every computed run goes; None (or left out) takes the server's default."""
+
+    steps: int | None
+    stop: Mapping[str, float] | None
+    schedule: Mapping[str, Any] | None
+    clip: Mapping[str, float] | None
+    seed: int | None
+
+
+class RaceOptions(Budget, total=False):
+    """A race's settings: its budget, and which steps to record."""
+
+    record: str | Mapping[str, int] | None
+
+
+def settings(options: Mapping[str, Any], allowed: type) -> dict[str, Any]:
+    """The options given (not None); a name the route does not take is a TypeError, as for a
+    keyword argument."""
+    unknown = sorted(set(options) - set(allowed.__annotations__))
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s): {', '.join(unknown)}")
+    return _given(**options)
+
+
 def race_body(
-    objective: ObjectiveLike,
-    runs: Sequence[RunLike],
-    *,
-    steps: int | None = None,
-    stop: Mapping[str, float] | None = None,
-    schedule: Mapping[str, Any] | None = None,
-    clip: Mapping[str, float] | None = None,
-    seed: int | None = None,
-    record: str | Mapping[str, int] | None = None,
+    objective: ObjectiveLike, runs: Sequence[RunLike], **options: Unpack[RaceOptions]
 ) -> dict[str, Any]:
     """The body of POST /runs (and, with num, of POST /tune)."""
     return {
         "objective": objective_spec(objective),
         "runs": [run_spec(r) for r in runs],
-        **_given(steps=steps, stop=stop, schedule=schedule, clip=clip, seed=seed, record=record),
+        **settings(options, RaceOptions),
     }
 
 
@@ -140,13 +157,15 @@ def sweeps(
     objective: ObjectiveLike,
     optimizer: OptimizerLike,
     over: Mapping[str, Any],
-    options: Mapping[str, Any],
+    start: Sequence[float] | None,
+    **options: Unpack[Budget],
 ) -> Call:
     body = {
         "objective": objective_spec(objective),
         "optimizer": optimizer_spec(optimizer),
         "over": dict(over),
-        **_given(**options),
+        **_given(start=None if start is None else list(start)),
+        **settings(options, Budget),
     }
     return Call("POST", f"{API}/sweeps", json=body)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 
 from app.client import calls
-from app.client.calls import Call, ObjectiveLike, OptimizerLike, RunLike
+from app.client.calls import Budget, Call, ObjectiveLike, OptimizerLike, RaceOptions, RunLike
 from app.client.errors import Unreachable, error_for
 from app.client.records import Done, Race, Step
 from app.client.transport import IN_PROCESS_URL, InProcessTransport
@@ -91,55 +91,18 @@ class Playground:
         return self._send(calls.surface(objective, bounds, resolution, format))
 
     def runs(
-        self,
-        objective: ObjectiveLike,
-        runs: Sequence[RunLike],
-        *,
-        steps: int | None = None,
-        stop: Mapping[str, float] | None = None,
-        schedule: Mapping[str, Any] | None = None,
-        clip: Mapping[str, float] | None = None,
-        seed: int | None = None,
-        record: str | Mapping[str, int] | None = None,
+        self, objective: ObjectiveLike, runs: Sequence[RunLike], **options: Unpack[RaceOptions]
     ) -> Race:
-        """The whole race in one answer: every run's outcome and trace."""
-        body = calls.race_body(
-            objective,
-            runs,
-            steps=steps,
-            stop=stop,
-            schedule=schedule,
-            clip=clip,
-            seed=seed,
-            record=record,
-        )
-        return self._send(calls.runs(body))
+        """The whole race in one answer: every run's outcome and trace. Options: steps, stop,
+        schedule, clip, seed, record (as in POST /runs)."""
+        return self._send(calls.runs(calls.race_body(objective, runs, **options)))
 
     def stream(
-        self,
-        objective: ObjectiveLike,
-        runs: Sequence[RunLike],
-        *,
-        steps: int | None = None,
-        stop: Mapping[str, float] | None = None,
-        schedule: Mapping[str, Any] | None = None,
-        clip: Mapping[str, float] | None = None,
-        seed: int | None = None,
-        record: str | Mapping[str, int] | None = None,
+        self, objective: ObjectiveLike, runs: Sequence[RunLike], **options: Unpack[RaceOptions]
     ) -> Iterator[Step | Done]:
         """The race as it is computed: one Step per recorded step, then Done. Lazy: the request
         is sent, and errors raised, when iteration starts. Race.from_stream() collects it."""
-        body = calls.race_body(
-            objective,
-            runs,
-            steps=steps,
-            stop=stop,
-            schedule=schedule,
-            clip=clip,
-            seed=seed,
-            record=record,
-        )
-        return self._stream(body)
+        return self._stream(calls.race_body(objective, runs, **options))
 
     def _stream(self, body: dict[str, Any]) -> Iterator[Step | Done]:
         call = calls.runs(body)
@@ -167,16 +130,10 @@ class Playground:
         runs: Sequence[RunLike],
         *,
         num: int | None = None,
-        steps: int | None = None,
-        stop: Mapping[str, float] | None = None,
-        schedule: Mapping[str, Any] | None = None,
-        clip: Mapping[str, float] | None = None,
-        seed: int | None = None,
+        **options: Unpack[Budget],
     ) -> dict[str, Any]:
         """Each run's best learning rate for this budget, from num rates tried per run."""
-        body = calls.race_body(
-            objective, runs, steps=steps, stop=stop, schedule=schedule, clip=clip, seed=seed
-        )
+        body = calls.race_body(objective, runs, **calls.settings(options, calls.Budget))
         return self._send(calls.tune(body, num))
 
     def sweeps(
@@ -186,16 +143,11 @@ class Playground:
         over: Mapping[str, Any],
         *,
         start: Sequence[float] | None = None,
-        steps: int | None = None,
-        stop: Mapping[str, float] | None = None,
-        schedule: Mapping[str, Any] | None = None,
-        clip: Mapping[str, float] | None = None,
-        seed: int | None = None,
+        **options: Unpack[Budget],
     ) -> dict[str, Any]:
         """One optimizer over many rates (over={"lr": {"min", "max", "num"}}) or start points
-        (over={"start": {"resolution": n}})."""
-        options = dict(start=start, steps=steps, stop=stop, schedule=schedule, clip=clip, seed=seed)
-        return self._send(calls.sweeps(objective, optimizer, over, options))
+        (over={"start": {"resolution": n}}). Options: steps, stop, schedule, clip, seed."""
+        return self._send(calls.sweeps(objective, optimizer, over, start, **options))
 
     def inspect(self, objective: ObjectiveLike, point: Sequence[float]) -> dict[str, Any]:
         return self._send(calls.inspect(objective, point))

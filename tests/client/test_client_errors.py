@@ -124,3 +124,11 @@ def test_a_server_error_without_a_json_body_keeps_its_text() -> None:
         pg.limits()
     assert caught.value.status == 502
     assert (caught.value.field, caught.value.reason) == ("request", "Bad Gateway")
+
+
+def test_a_setting_the_route_does_not_take_is_a_type_error_before_any_request(pg) -> None:
+    # A typo is caught where it is written, as for any keyword argument.
+    with pytest.raises(TypeError, match=r"unexpected keyword argument.*: step"):
+        pg.runs("rosenbrock", ["adam"], step=10)
+    with pytest.raises(TypeError, match="record"):
+        pg.tune("rosenbrock", ["adam"], record="final")  # /tune records nothing
