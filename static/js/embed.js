@@ -49,7 +49,7 @@ class EmbeddedPlayground extends Playground {
     this.player.onFrame = (f) => {
       draw(f);
       this.pump();
-      this.events.frame(f.traces, f.k, this.shownJob, f.playing);
+      this.report();
     };
   }
 
@@ -81,9 +81,9 @@ class EmbeddedPlayground extends Playground {
     else if (c.type === "play" && this.failed && !this.configuring) this.rerun({ from: "start", play: true });
     else if (c.type === "play") this.act(() => p.play());
     else if (c.type === "pause") this.act(() => p.pause());
-    else if (c.type === "step") this.act(() => p.stepBy(c.by));
+    else if (c.type === "step") this.act((t) => !t.done && p.k + c.by >= t.length, () => p.stepBy(c.by));
     else if (c.type === "scrub") {
-      // A step still streaming in is waited for; past a finished race's end is its end.
+      // A step still streaming in is waited for (by "step" too); past a finished race's end is its end.
       this.act((t) => !t.done && t.steps[t.length - 1] < c.step, () => p.scrub(p.traces.indexOfStep(c.step)));
     }
   }
@@ -98,7 +98,16 @@ class EmbeddedPlayground extends Playground {
 
   pump() {
     const t = this.player.traces;
-    while (this.waiting.length && !this.configuring && t?.length && !this.waiting[0].notYet(t)) this.waiting.shift().action();
+    while (this.waiting.length && !this.configuring && t?.length && !this.waiting[0].notYet(t)) {
+      this.waiting.shift().action();
+      this.report(); // each command's step at once: three "step"s in one frame are three events
+    }
+  }
+
+  // The step on screen (and the end) to the host: where the player is now, not the frame drawn.
+  report() {
+    const p = this.player;
+    this.events.frame(p.traces, p.k, this.shownJob, p.playing);
   }
 
   // A configuration from the host: checked against this server's catalog and the objective as
