@@ -42,6 +42,7 @@ class EmbeddedPlayground extends Playground {
     this.booting = []; // commands that came before the first race was set up
     this.waiting = []; // player commands waiting, in order, for a race on screen that has their step
     this.configs = 0;
+    this.race = 1; // the first race is the page's first job
     this.configuring = false;
     this.bridge = new EmbedBridge(window, config.origins ?? [], (c) => (this.booting ? this.booting.push(c) : this.command(c)));
     this.events = new EventTracker((event) => this.bridge.send(event));
@@ -107,7 +108,7 @@ class EmbeddedPlayground extends Playground {
   // The step on screen (and the end) to the host: where the player is now, not the frame drawn.
   report() {
     const p = this.player;
-    this.events.frame(p.traces, p.k, this.shownJob, p.playing);
+    this.events.frame(p.traces, p.k, this.race, p.playing);
   }
 
   // A configuration from the host: checked against this server's catalog and the objective as
@@ -139,10 +140,18 @@ class EmbeddedPlayground extends Playground {
     this.fillRates();
     this.applyObjective();
     this.rerun({ from: "start", play });
+    // The race's number in events: the job that began it (a spliced or refined recomputation of
+    // it keeps the number); a race asked for before this configuration is never shown.
+    this.race = this.runner.serial;
     this.bridge.send(this.stateEvent("configured", id));
   }
 
+  show(traces, job) {
+    if (job.id >= this.race) super.show(traces, job);
+  }
+
   runFailed(e, job) {
+    if (job.id < this.race) return;
     super.runFailed(e, job);
     if (job.id >= this.shownJob) this.error({ field: e.fields?.[0] || null, reason: e.message ?? String(e) });
   }

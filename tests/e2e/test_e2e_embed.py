@@ -5,16 +5,13 @@ frame it (CSP frame-ancestors) nor, framing it anyway, drive it (the embed's own
 
 from __future__ import annotations
 
-import contextlib
-import http.server
 import json
-import threading
-from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import httpx
 import pytest
-from conftest import ROOT, uvicorn_server
+from conftest import uvicorn_server
+from embedsites import course_site
 
 from app.widget.events import RaceEnd, StepShown
 
@@ -38,67 +35,6 @@ REQUEST = {
     "steps": 25,
     "record": "all",
 }
-# A course page on its own server (another origin on this machine, as a notebook's is): it
-# frames the embed named by ?embed= and keeps every event the embed sends it.
-HOST = b"""<!doctype html><html lang="en"><head><title>A course page</title></head><body>
-<script>
-  const src = new URLSearchParams(location.search).get("embed");
-  const origin = new URL(src).origin;
-  const frame = document.createElement("iframe");
-  Object.assign(frame, { id: "view", title: "Playground", src, width: 900, height: 560 });
-  document.body.append(frame);
-  window.events = [];
-  addEventListener("message", (e) => {
-    if (e.source === frame.contentWindow && e.origin === origin) events.push(e.data);
-  });
-  window.send = (message) => frame.contentWindow.postMessage(message, origin);
-</script></body></html>"""
-
-
-# A notebook as anywidget runs the widget's front end: render({model, el}) with a model that
-# keeps what the widget sends Python and hands it Python's commands ("msg:custom").
-NOTEBOOK = b"""<!doctype html><html lang="en"><head><title>A notebook</title></head><body>
-<script type="module">
-  import widget from "/widget.js";
-  const values = { server: new URLSearchParams(location.search).get("server"), height: 400,
-                   query: "objective=booth&steps=20&run=sgd:lr=0.05&autoplay=0" };
-  const handlers = {};
-  window.received = [];
-  const model = { get: (name) => values[name], on: (name, f) => (handlers[name] = f),
-                  off: () => {}, send: (message) => received.push(message) };
-  window.command = (message) => handlers["msg:custom"](message);
-  widget.render({ model, el: document.body });
-</script></body></html>"""
-NOTEBOOK_QUERY = "objective=booth&steps=20&run=sgd:lr=0.05&autoplay=0"
-WIDGET_JS = (ROOT / "app" / "widget" / "widget.js").read_bytes()
-
-
-class CoursePage(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        path = self.path.split("?")[0]
-        kind, body = {
-            "/widget.js": ("text/javascript", WIDGET_JS),
-            "/notebook": ("text/html", NOTEBOOK),
-        }.get(path, ("text/html", HOST))
-        self.send_response(200)
-        self.send_header("content-type", kind)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:  # quiet
-        pass
-
-
-@contextlib.contextmanager
-def course_site() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CoursePage)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -254,9 +190,12 @@ def test_an_unlisted_origins_messages_are_ignored_even_if_it_frames_the_embed(gd
     try:
         frame = page.frames[1]
         frame.wait_for_selector("body[data-phase=ready]", timeout=15_000)
+        # autoplay=0: the whole race, paused at its end.
+        frame.wait_for_function(
+            "document.querySelector('#step-readout').textContent === 'step 30 / 30'"
+        )
         readout = frame.locator("#step-readout")
         before = readout.text_content()
-        assert before == "step 30 / 30"  # autoplay=0: the whole race, paused
         for message in (
             {"type": "hello"},
             {"type": "scrub", "step": 3},
@@ -268,33 +207,3 @@ def test_an_unlisted_origins_messages_are_ignored_even_if_it_frames_the_embed(gd
         assert events(page) == [], json.dumps(events(page))[:500]
     finally:
         context.close()
-
-
-def test_the_notebook_widgets_front_end_relays_both_ways(gdp_browser, sites):
-    """widget.js in a notebook page: Python's commands reach the embed, and the embed's events
-    reach Python, where the widget turns them into its step records."""
-    pytest.importorskip("anywidget", reason="the [widget] extra is not installed")
-    from app.widget import PlaygroundWidget
-    from tests.widget.test_widget import Sent
-
-    course, _, server = sites
-    context = gdp_browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(f"{course}/notebook?{urlencode({'server': server})}")
-        page.wait_for_function("() => received.some((m) => m.type === 'ready')", timeout=20_000)
-        page.evaluate("command", {"type": "scrub", "id": 1, "step": 0})
-        page.evaluate("command", {"type": "play", "id": 2})
-        page.wait_for_function("() => received.filter((m) => m.type === 'end').length === 2")
-        received = page.evaluate("received")
-        assert received[0] == {"type": "loading", "url": f"{server}/embed?{NOTEBOOK_QUERY}"}
-    finally:
-        context.close()
-    widget = PlaygroundWidget(server)
-    widget.comm.send = Sent()
-    for message in received:
-        widget._handle_custom_msg(message, [])
-    assert widget.ready and widget.state["objective"] == "booth"
-    # The race opened whole (autoplay=0), went back to step 0 and played: 0 … 20 once each.
-    assert [s.step for s in widget.steps][-21:] == list(range(21))
-    assert widget.ended.step == 20 and widget.ended.runs[0].optimizer == "sgd"
