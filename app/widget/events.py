@@ -1,6 +1,6 @@
 """What the embedded view reports, as typed records: each step shown, the end of a race, an error.
 
-The view sends them as JSON objects (the README's "Embed it" protocol); a malformed one raises
+The view sends them as JSON objects (the protocol in docs/embed.md); a malformed one raises
 ValueError. Numbers that are not finite arrive as null and stay None.
 """
 

@@ -1,7 +1,7 @@
 // embed.js — /embed: the live surface (or curve), every run's path and the playback controls,
 // without the page's editors, charts or table (?show=charts,table adds those two), configured
 // by the same URL state as the page and driven by the page that frames it through postMessage
-// (embedproto.js; the README's "Embed it" has the protocol). ?autoplay=0 opens the race whole
+// (embedproto.js; docs/embed.md has the protocol). ?autoplay=0 opens the race whole
 // and paused, as reduced motion does. Lessons, KaTeX and the extra views are never loaded.
 import { Charts } from "./charts.js";
 import { EmbedBridge } from "./embedbridge.js";
