@@ -61,6 +61,12 @@ def docs_policy(html: str) -> str:
     )
 
 
+def embed_policy(origins: tuple[str, ...]) -> str:
+    """/embed's policy: the page's, but framed by the listed origins (none listed: by none)."""
+    ancestors = " ".join(origins) or "'none'"
+    return CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+
+
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At start-up: the OpenAPI document is made once, before any request waits for it, and the
@@ -124,6 +130,17 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
         response = templates.TemplateResponse(request, "index.html", context)
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         # The page names its assets by version: revalidate it, cache them for good.
+        response.headers["Cache-Control"] = REVALIDATE
+        return response
+
+    @app.get("/embed", response_class=HTMLResponse, include_in_schema=False)
+    def embed(request: Request) -> Response:
+        # The surface and controls alone, for a course page or a notebook to frame and drive.
+        origins = settings.embed_origins
+        config = {"api": API_PREFIX, "version": __version__, "origins": list(origins)}
+        context = {"config": config, "static": static_version.prefix()}
+        response = templates.TemplateResponse(request, "embed.html", context)
+        response.headers["Content-Security-Policy"] = embed_policy(origins)
         response.headers["Cache-Control"] = REVALIDATE
         return response
 

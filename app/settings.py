@@ -7,11 +7,12 @@ the server at start-up with an error naming the variable.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _PACKAGE = Path(__file__).resolve().parent
 ENV_PREFIX = "GDP_"
@@ -25,6 +26,32 @@ def _site_dir(name: str) -> Path:
 
 STATIC_DIR = _site_dir("static")
 TEMPLATES_DIR = _site_dir("templates")
+
+# An origin that may frame /embed, as a CSP frame-ancestors source: scheme://host[:port] (the
+# host may start with "*." for every subdomain), or a bare scheme such as vscode-webview:.
+_HOST_ORIGIN = re.compile(
+    r"(?P<scheme>https?)://(?P<host>(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])"
+    r"(?::(?P<port>[0-9]{1,5}))?"
+)
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def embed_origin(text: str) -> str:
+    """One entry of GDP_EMBED_ORIGINS as a browser writes an origin (lower case, no default
+    port, no trailing slash); anything else (a path, a quote, a ";") is refused."""
+    value = text.strip().lower().removesuffix("/")
+    if _SCHEME.fullmatch(value):
+        return value
+    match = _HOST_ORIGIN.fullmatch(value)
+    port = match["port"] if match else None
+    if not match or (port is not None and not 0 < int(port) < 65536):
+        raise ValueError(
+            f"{text!r} is not an origin: write scheme://host[:port] (https://course.example.org),"
+            " https://*.example.org for its subdomains, or a scheme alone (vscode-webview:)"
+        )
+    keep_port = port is not None and port != _DEFAULT_PORTS[match["scheme"]]
+    return f"{match['scheme']}://{match['host']}" + (f":{int(port)}" if keep_port else "")
 
 
 class Settings(BaseSettings):
@@ -58,6 +85,20 @@ class Settings(BaseSettings):
         description="how often a thread hands Python's GIL over (sys.setswitchinterval)",
     )
     access_log: bool = Field(False, description="one JSON line per request on standard error")
+    # Read as space- or comma-separated text, not JSON: GDP_EMBED_ORIGINS="https://a.org https://b.org".
+    embed_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="origins whose pages may frame /embed and drive it by postMessage"
+    )
+
+    @field_validator("embed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        return value.replace(",", " ").split() if isinstance(value, str) else value
+
+    @field_validator("embed_origins")
+    @classmethod
+    def _check_origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(embed_origin(origin) for origin in value))
 
     def replace(self, **changes: Any) -> Settings:
         """These settings with some values changed, validated again."""

@@ -74,6 +74,8 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "app.client": (frozenset(), frozenset({"httpx"})),
     # The command line runs in-process (app.main's factory) unless --url names a server.
     "app.cli": (frozenset({"app.client", "app.main"}), frozenset()),
+    # The notebook widget (the [widget] extra) talks to a server's /embed through its view.
+    "app.widget": (frozenset(), frozenset({"anywidget", "traitlets"})),
     "app.errors": (frozenset(), frozenset()),
     "app.settings": (frozenset(), frozenset({"pydantic", "pydantic_settings"})),
     "app": (frozenset(), frozenset()),  # app/__init__.py: the version
@@ -173,6 +175,8 @@ def test_known_exceptions_are_still_needed() -> None:
         ("app.client.sync", "from app.api import schemas", "app.client may import only"),
         ("app.client.calls", "import numpy", "app.client may import only ['httpx']"),
         ("app.cli", "from app.runs import Simulation", "app.cli may import only"),
+        ("app.widget.widget", "from app.client import run", "app.widget may import only"),
+        ("app.widget.widget", "import httpx", "app.widget may import only"),
     ],
 )
 def test_a_forbidden_import_is_reported(module: str, source: str, why: str) -> None:

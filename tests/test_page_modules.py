@@ -1,5 +1,6 @@
-"""The page preloads exactly its module graph: every module main.js imports, directly or not, is
-fetched at once by a <link rel="modulepreload"> (no waterfall), and nothing else is preloaded."""
+"""The page (and /embed) preloads exactly its module graph: every module main.js (embed.js)
+imports, directly or not, is fetched at once by a <link rel="modulepreload"> (no waterfall), and
+nothing else is preloaded."""
 
 from __future__ import annotations
 
@@ -36,3 +37,9 @@ def test_the_page_preloads_exactly_the_modules_main_imports() -> None:
     template = (ROOT / "templates" / "index.html").read_text(encoding="utf-8")
     preloaded = set(PRELOAD.findall(template))
     assert preloaded == static_imports("js/main.js")
+
+
+def test_the_embed_preloads_exactly_the_modules_embed_imports() -> None:
+    template = (ROOT / "templates" / "embed.html").read_text(encoding="utf-8")
+    preloaded = set(PRELOAD.findall(template))
+    assert preloaded == static_imports("js/embed.js")

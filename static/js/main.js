@@ -5,23 +5,21 @@ import { ApiError, createApi } from "./api.js";
 import { Catalog } from "./catalog.js";
 import { RUN_COLORS } from "./colorscale.js";
 import { FrameSink } from "./frame.js";
-import { bindInputs } from "./inputs.js";
 import { LiveRunner } from "./live.js";
-import { ObjectivePanel } from "./objective.js";
+import { PAGE_CHROME } from "./pagechrome.js";
 import { Player } from "./player.js";
 import { checkOptions, checkRuns, decodeState, encodeState, objectiveSpec, runsRequest } from "./state.js";
 import { StatusLine } from "./status.js";
 import { decodeSurface } from "./surfacedata.js";
-import { mountVisuals } from "./visuals.js";
-import { mountViews } from "./views/host.js";
-import { viewContext } from "./viewsbridge.js";
 
 const $ = (id) => document.getElementById(id);
 const DEFAULT_EXPRESSION = "x^2 + 10*y^2";
 const URL_EVERY_MS = 300; // browsers throttle history.replaceState called on every slider tick
 
 export class Playground {
-  constructor(config) {
+  // chrome: what surrounds the surface (pagechrome.js); /embed passes its own (embed.js).
+  constructor(config, chrome = PAGE_CHROME) {
+    this.chrome = chrome;
     this.api = createApi(config.api ?? config.api_base ?? "/api/v1");
     this.catalog = new Catalog(this.api);
     this.state = decodeState(location.search);
@@ -34,8 +32,8 @@ export class Playground {
     this.urlAt = 0;
     this.urlDirty = false;
     this.status = new StatusLine($("status"));
-    Object.assign(this, mountVisuals(this)); // surface, curve, charts, table, controls, runsEditor, dataPanel
-    this.objectivePanel = new ObjectivePanel({
+    Object.assign(this, chrome.visuals(this));
+    this.objectivePanel = chrome.objectivePanel({
       onPick: (id) => this.pickObjective(id),
       onExpression: (text) => this.typeExpression(text),
       onOption: (name, value) => this.setOption(name, value),
@@ -77,7 +75,7 @@ export class Playground {
     }
     // Lesson mode (?learn, ?lesson=id&card=n) is fetched with import() only when the URL asks;
     // it puts the card's configuration into the state built next.
-    if (/[?&](learn|lesson)\b/.test(location.search)) {
+    if (this.chrome.lessons && /[?&](learn|lesson)\b/.test(location.search)) {
       const open = import("./lessons/mode.js").then((m) => m.enterLessons(this, location.search));
       this.lessons = await open.catch((e) => void this.status.notify(`Could not open the lessons: ${e.message ?? e}`, "error"));
     }
@@ -110,8 +108,7 @@ export class Playground {
     this.applyObjective();
     const first = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
     this.frames.setRuns(first.runs.map((r) => r.label), this.state.runs); // legends before data
-    bindInputs(this);
-    mountViews($("views"), viewContext(this));
+    this.chrome.inputs(this);
     this.lessons?.ready();
     document.body.dataset.phase = "ready";
     this.rerun(this.lessons?.intent ?? { from: this.reducedMotion ? "end" : "start", play: !this.reducedMotion });
@@ -312,5 +309,5 @@ function readConfig() {
   }
 }
 
-const page = new Playground(readConfig());
-page.boot();
+// /embed imports Playground and mounts its own (embed.js); the page mounts itself.
+if (!("embed" in document.body.dataset)) new Playground(readConfig()).boot();

@@ -13,7 +13,8 @@ import { RunTable } from "./table.js";
 
 const $ = (id) => document.getElementById(id);
 
-export function mountVisuals(page) {
+// The surface, the curve and the playback controls: all that /embed shows (embed.js).
+export function mountPlayback(page) {
   const onView = (v) => {
     page.state.view = v.map((r) => r.map((x) => Number(x.toPrecision(6))));
     page.requestSurface();
@@ -48,6 +49,12 @@ export function mountVisuals(page) {
     },
   });
   controls.setSpeed(page.state.speed);
+  return { surface, curve, controls };
+}
+
+export function mountVisuals(page) {
+  const { surface, curve, controls } = mountPlayback(page);
+  const player = () => page.player;
   const charts = new Charts($("loss-chart"), $("grad-chart"), { onScrub: (k) => player().scrub(k) });
   const runsEditor = new RunsEditor($("runs"), $("add-run"), {
     onChange: (runs) => page.changed(() => (page.state.runs = runs)),

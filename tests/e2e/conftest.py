@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -62,14 +63,10 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def live_server(chromium_path: str):
-    """Base URL of a live `uvicorn app.main:app` on a free loopback port."""
-    given = os.environ.get("E2E_BASE_URL")
-    if given:
-        _wait_healthy(given.rstrip("/"), None)
-        yield given.rstrip("/")
-        return
+@contextlib.contextmanager
+def uvicorn_server(env: dict[str, str] | None = None) -> Iterator[str]:
+    """Base URL of `uvicorn app.main:app` on a free loopback port, with `env` (GDP_* settings)
+    added to this process's environment."""
     port = _free_port()
     proc = subprocess.Popen(
         [
@@ -85,6 +82,7 @@ def live_server(chromium_path: str):
             "warning",
         ],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -99,6 +97,18 @@ def live_server(chromium_path: str):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(chromium_path: str):
+    """Base URL of a live `uvicorn app.main:app` on a free loopback port."""
+    given = os.environ.get("E2E_BASE_URL")
+    if given:
+        _wait_healthy(given.rstrip("/"), None)
+        yield given.rstrip("/")
+        return
+    with uvicorn_server() as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

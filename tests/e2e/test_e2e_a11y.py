@@ -115,3 +115,24 @@ def test_no_axe_violations_in_lesson_mode(gdp_browser, live_server, viewport):
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [(900, 560), (390, 600)], ids=["frame", "phone"])
+@pytest.mark.parametrize("query", ["", "&show=charts,table"], ids=["plain", "charts-table"])
+def test_no_axe_violations_on_the_embed(gdp_browser, live_server, viewport, query):
+    """/embed as a course page or notebook frames it: the surface and controls, and with
+    ?show=charts,table its two extras, played to the end."""
+    width, height = viewport
+    context = gdp_browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(live_server + "/embed" + PAGE.removeprefix("/") + query)
+        page.wait_for_selector("body[data-phase=ready]", timeout=15_000)
+        play_to_end(page)
+        violations = axe_violations(page)
+        assert not violations, f"axe-core on /embed{query} at {width}px:\n{readable(violations)}"
+        assert not errors, errors
+    finally:
+        context.close()
