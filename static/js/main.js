@@ -28,6 +28,7 @@ export class Playground {
     this.meta = null;
     this.failed = false;
     this.shownJob = 0;
+    this.firstWanted = 0; // the oldest job whose answer still belongs on screen
     this.surfaceJob = { busy: false, pending: null };
     this.urlAt = 0;
     this.urlDirty = false;
@@ -147,7 +148,7 @@ export class Playground {
     this.surface.setTraces(null);
     this.curve.setTraces(null);
     this.applyObjective();
-    this.rerun({ from: "start", play: !this.reducedMotion });
+    this.rerun({ from: "start", play: !this.reducedMotion, fresh: true });
   }
 
   // A custom formula, checked by the server as it is typed; only an accepted one is used.
@@ -169,7 +170,7 @@ export class Playground {
     this.meta = meta;
     if (dimChanged) Object.assign(this.state, { start: null, view: null });
     this.applyObjective();
-    this.rerun();
+    this.rerun({ fresh: dimChanged });
   }
 
   // An option re-runs at once (it travels in the request); the server then rebuilds the
@@ -232,7 +233,8 @@ export class Playground {
 
   // Re-run the race for the current configuration. from: where the playhead goes ("keep" the
   // same step, "start", or "end"); play: start playing when it arrives.
-  rerun({ from = "keep", play = false } = {}) {
+  // `fresh`: answers to earlier requests (another objective's) no longer belong on screen.
+  rerun({ from = "keep", play = false, fresh = false } = {}) {
     if (!this.meta) return;
     this.status.clear();
     const request = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
@@ -241,11 +243,12 @@ export class Playground {
     const splittable = !(Number(this.state.options.batch_size) > 0);
     const job = this.runner.run(request, this.meta.dim, metas, { from, play }, { splittable });
     document.body.dataset.job = String(job); // read with data-drawn-job by benchmarks/page.py
+    if (fresh) this.firstWanted = job;
     this.urlDirty = true;
   }
 
   show(traces, job) {
-    if (job.id < this.shownJob) return; // an older answer than the one on screen
+    if (job.id < this.shownJob || job.id < this.firstWanted) return; // older than what is shown or wanted
     this.shownJob = job.id;
     this.failed = false;
     this.request = job.request;
@@ -256,7 +259,7 @@ export class Playground {
   }
 
   runFailed(e, job) {
-    if (job.id < this.shownJob) return;
+    if (job.id < this.shownJob || job.id < this.firstWanted) return;
     this.failed = true;
     this.status.notify(`The run failed: ${e.message ?? e}`, "error");
   }

@@ -119,6 +119,38 @@ def test_every_hyperparameter_and_the_steps_re_run_live(gdp):
     gdp.assert_clean()
 
 
+def test_an_answer_for_the_objective_left_behind_is_never_drawn(gdp):
+    page = gdp.goto("/?objective=himmelblau&steps=60&speed=0&run=sgd:lr=0.01")
+    page.wait_for_selector(DONE)
+    held = []  # the race asked for on Himmelblau, held until the objective has changed
+
+    def hold(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/v1/runs*", hold)
+    page.evaluate(
+        """() => { window.drawnJobs = [];
+             const seen = () => drawnJobs.push(document.body.dataset.drawnJob);
+             new MutationObserver(seen).observe(document.body,
+               { attributes: true, attributeFilter: ["data-drawn-job"] }); }"""
+    )
+    page.get_by_test_id("steps").fill("70")
+    page.wait_for_function("() => document.body.dataset.job !== document.body.dataset.drawnJob")
+    left_behind = page.get_attribute("body", "data-job")
+    page.wait_for_timeout(200)
+    assert len(held) == 1
+    page.get_by_test_id("objective").select_option("booth")
+    page.wait_for_function(f"() => document.body.dataset.job !== '{left_behind}'")
+    booth_job = page.get_attribute("body", "data-job")
+    held[0].continue_()  # Himmelblau's answer lands after Booth was picked
+    page.wait_for_function(f"() => document.body.dataset.drawnJob === '{booth_job}'")
+    assert left_behind not in page.evaluate("() => drawnJobs")
+    gdp.assert_clean()
+
+
 def test_dragging_the_start_redraws_the_path_during_the_drag(gdp):
     page = gdp.goto("/?objective=himmelblau&steps=300&speed=0&run=adam:lr=0.05")
     page.wait_for_selector(DONE)
