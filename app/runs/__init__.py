@@ -6,7 +6,7 @@ from app.runs.problem import ProblemError, RunConfig, RunProblem, StopRules
 from app.runs.status import STATUSES, RunStatus
 from app.runs.step import Step
 from app.runs.sweeps import SweepResult, basin_of, start_grid, sweep, sweep_values
-from app.runs.trace import EVERY_STEP, FINAL_STEP, RecordRule, Trace
+from app.runs.trace import EVERY_STEP, FINAL_STEP, RecordRule, Trace, marked_steps
 
 __all__ = [
     "EVERY_STEP",
@@ -24,6 +24,7 @@ __all__ = [
     "SweepResult",
     "Trace",
     "basin_of",
+    "marked_steps",
     "start_grid",
     "sweep",
     "sweep_values",
