@@ -89,16 +89,21 @@ class Architecture:
     def forward(self, points: Any, inputs: Any) -> Any:
         """Outputs (R, n, out) of the R networks in points (R, d) on inputs (n, f), shared by
         all, or (R, n, f), one set per network."""
+        return self.layer_values(points, inputs)[-1]
+
+    def layer_values(self, points: Any, inputs: Any) -> list[Any]:
+        """The inputs, then each layer's values (R, n, units), after the activation for the
+        hidden layers and before any for the outputs."""
         runs = points.shape[0]
-        h = inputs
+        values = [inputs]
         layers = len(self.sizes) - 1
         for layer in range(layers):
             weight, bias = self.blocks[2 * layer], self.blocks[2 * layer + 1]
             w = E.reshape(points[:, weight.start : weight.stop], (runs, *weight.shape))
             b = E.reshape(points[:, bias.start : bias.stop], (runs, 1, bias.size))
-            z = E.matmul(h, E.transpose(w, (0, 2, 1))) + b  # h·Wᵀ + b, as nn.Linear
-            h = z if layer == layers - 1 else _activate(self.activation, z)
-        return h
+            z = E.matmul(values[-1], E.transpose(w, (0, 2, 1))) + b  # h·Wᵀ + b, as nn.Linear
+            values.append(z if layer == layers - 1 else _activate(self.activation, z))
+        return values
 
     def data_loss(self, outputs: Any, target: Any) -> Any:
         """Mean loss per network (R,) of outputs (R, n, out) against target: values (n,) or
