@@ -26,6 +26,10 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"app.runs", "app.engine", "app.objectives", "app.optim", "app.errors"}),
         frozenset({"numpy"}),
     ),
+    "app.landscape": (
+        frozenset({"app.landscape", "app.engine", "app.objectives", "app.errors"}),
+        frozenset({"numpy"}),
+    ),
     "app.lessons": (
         frozenset({"app.lessons", "app.runs", "app.objectives"}),
         frozenset({"numpy"}),
@@ -36,7 +40,15 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "app.api": (
         frozenset(
-            {"app.api", "app.tuning", "app.runs", "app.objectives", "app.optim", "app.errors"}
+            {
+                "app.api",
+                "app.tuning",
+                "app.runs",
+                "app.landscape",
+                "app.objectives",
+                "app.optim",
+                "app.errors",
+            }
         ),
         frozenset({"fastapi", "pydantic", "starlette", "anyio", "orjson", "numpy"}),
     ),
@@ -148,6 +160,8 @@ def test_known_exceptions_are_still_needed() -> None:
         ("app.optim.adam", "import pydantic", "app.optim may import only ['numpy']"),
         ("app.optim.adam", "from ..runs import loop", "app.optim may import only"),
         ("app.runs.loop", "from app.api.schemas import RunRequest", "app.runs may import only"),
+        ("app.landscape.slices", "from app.runs import Simulation", "app.landscape may import"),
+        ("app.objectives.network", "from app.landscape import landscape", "app.objectives may"),
     ],
 )
 def test_a_forbidden_import_is_reported(module: str, source: str, why: str) -> None:

@@ -26,6 +26,7 @@ from app.objectives.base import (
     OptionSpec,
     resolve_settings,
 )
+from app.objectives.fits_on_data import fit_on_data, takes_data
 from app.objectives.network_objective import make_network_objective
 
 __all__ = [
@@ -89,6 +90,8 @@ def make_objective(spec: Mapping[str, Any]) -> Objective:
         known = ", ".join([*_ENTRIES, NETWORK_ID])
         raise ObjectiveError("objective.id", f"unknown objective {oid!r}; known: {known}")
     entry = _ENTRIES[oid]
+    if "dataset" in spec and takes_data(oid):
+        return fit_on_data(entry, spec)
     options = {k: v for k, v in spec.items() if k != "id"}
     settings = resolve_settings(entry.options, options)
     return _build(oid, tuple(settings.items()))
