@@ -29,12 +29,13 @@ def _halves(n: int) -> np.ndarray:
 
 
 def xor(n: int, noise: float, seed: int) -> Table:
-    """Class 1 where x1 and x2 have opposite signs."""
+    """Class 1 where x1 and x2 have opposite signs; half the points in each class."""
     rng = np.random.default_rng(seed)
+    label = _halves(n)
     magnitude = XOR_MARGIN + (1.0 - XOR_MARGIN) * rng.random((n, 2))
-    points = magnitude * rng.choice([-1.0, 1.0], size=(n, 2))
-    label = (points[:, 0] * points[:, 1] < 0).astype(np.int64)
-    points = points + rng.normal(0.0, noise, (n, 2))
+    first = rng.choice([-1.0, 1.0], size=n)
+    signs = np.stack([first, np.where(label == 1, -first, first)], axis=1)
+    points = magnitude * signs + rng.normal(0.0, noise, (n, 2))
     return make_table("xor", points, label, XY, "class", TWO)
 
 
@@ -121,7 +122,7 @@ GENERATORS: dict[str, Generator] = {
     "xor": Generator(xor, 0.05, True),
     "circles": Generator(circles, 0.05, True),
     "moons": Generator(moons, 0.1, True),
-    "spiral": Generator(spiral, 0.02, True),
+    "spiral": Generator(spiral, 0.02, True, n=400),
     "clusters": Generator(clusters, 0.25, True),
     "u-curve": Generator(u_curve, 0.2, False, n=60),
     "house-prices": Generator(house_prices, 0.1, False, n=40),
