@@ -86,37 +86,59 @@ class Architecture:
         mask.flags.writeable = False
         return mask
 
-    def forward(self, points: Any, inputs: Any) -> Any:
-        """Outputs (R, n, out) of the R networks in points (R, d) on inputs (n, f), shared by
-        all, or (R, n, f), one set per network."""
-        return self.layer_values(points, inputs)[-1]
-
-    def layer_values(self, points: Any, inputs: Any) -> list[Any]:
-        """The inputs, then each layer's values (R, n, units), after the activation for the
-        hidden layers and before any for the outputs."""
+    def columns(self, points: Any, inputs: Any) -> list[Any]:
+        """The inputs as columns, then each layer's values as columns (R, units, n): W·h + b,
+        after the activation for the hidden layers and before any for the outputs. Inputs are
+        rows (n, f), shared by every network, or (R, n, f), one set per network. Columns keep
+        every matmul free of transposes, forward and backward."""
         runs = points.shape[0]
-        values = [inputs]
+        values = [np.ascontiguousarray(np.swapaxes(np.asarray(inputs, np.float64), -1, -2))]
         layers = len(self.sizes) - 1
         for layer in range(layers):
             weight, bias = self.blocks[2 * layer], self.blocks[2 * layer + 1]
             w = E.reshape(points[:, weight.start : weight.stop], (runs, *weight.shape))
-            b = E.reshape(points[:, bias.start : bias.stop], (runs, 1, bias.size))
-            z = E.matmul(values[-1], E.transpose(w, (0, 2, 1))) + b  # h·Wᵀ + b, as nn.Linear
+            b = E.reshape(points[:, bias.start : bias.stop], (runs, bias.size, 1))
+            z = E.matmul(w, values[-1]) + b  # (h·Wᵀ + b)ᵀ: nn.Linear, on columns
             values.append(z if layer == layers - 1 else _activate(self.activation, z))
         return values
 
+    def forward(self, points: Any, inputs: Any) -> Any:
+        """Outputs (R, n, out) of the R networks in points (R, d) on input rows (n, f) or
+        (R, n, f)."""
+        return E.transpose(self.columns(points, inputs)[-1], (0, 2, 1))
+
+    def layer_values(self, points: Any, inputs: Any) -> list[Any]:
+        """columns() as rows: the inputs, then each layer's values (R, n, units)."""
+        inputs, *layers = self.columns(points, inputs)
+        return [np.swapaxes(inputs, -1, -2), *(E.transpose(v, (0, 2, 1)) for v in layers)]
+
+    def loss_target(self, target: np.ndarray) -> np.ndarray:
+        """What data_loss compares outputs with, from the targets of n rows, (n,) or (R, n):
+        the values (mse), 1 − 2·class (bce: the sign its logit's loss takes), or one-hot
+        columns (K, n) or (R, K, n) (ce)."""
+        if self.output == "mse":
+            return np.asarray(target, dtype=np.float64)
+        if self.output == "bce":
+            return 1.0 - 2.0 * np.asarray(target, dtype=np.float64)
+        one_hot = np.eye(self.sizes[-1])[np.asarray(target)]
+        return np.ascontiguousarray(np.swapaxes(one_hot, -1, -2))
+
     def data_loss(self, outputs: Any, target: Any) -> Any:
-        """Mean loss per network (R,) of outputs (R, n, out) against target: values (n,) or
-        (R, n) for mse, class ids for bce, one-hot rows (n, K) or (R, n, K) for ce."""
+        """Mean loss per network (R,) of output columns (R, out, n) against loss_target()."""
         if self.output == "ce":
-            log_p = E.log_softmax(outputs, axis=2)
-            return -E.mean(E.sum(log_p * target, axis=2), axis=1)
-        z = E.reshape(outputs, outputs.shape[:2])
+            log_p = E.log_softmax(outputs, axis=1)
+            return -E.mean(E.sum(log_p * target, axis=1), axis=1)
+        z = E.reshape(outputs, (outputs.shape[0], outputs.shape[2]))
         if self.output == "mse":
             r = z - target
             return E.mean(r * r, axis=1)
-        # BCE with logits as softplus(z) − y·z: no log(0) when sigmoid(z) rounds to 0 or 1.
-        return E.mean(E.softplus(z) - target * z, axis=1)
+        # BCE with logits, softplus(z) − y·z, is softplus(±z): −log σ(z) for y = 1, −log(1 − σ(z))
+        # for y = 0, with no log(0) when σ(z) rounds to 0 or 1.
+        return E.mean(E.softplus(z * target), axis=1)
+
+    def loss(self, points: Any, inputs: Any, target: np.ndarray) -> Any:
+        """The mean data loss (R,) on input rows and their targets."""
+        return self.data_loss(self.columns(points, inputs)[-1], self.loss_target(target))
 
     def penalty(self, points: Any) -> Any:
         """½·Σ w² over the weights (biases are not decayed), per network (R,)."""

@@ -116,12 +116,16 @@ def _build(key: str) -> Objective:
     batch_size = int(
         resolve_settings((batch_size_option(train.n),), {"batch_size": batch})["batch_size"]  # type: ignore[arg-type]
     )
-    x, y = data.inputs(train), _loss_target(arch, data, train)
+    x, y = data.inputs(train), data.targets(train)
+    target = arch.loss_target(y)
     decay = float(settings["weight_decay"])
 
     def loss_fn(points: Any, batch_rows: np.ndarray | None) -> Any:
-        inputs, target = (x, y) if batch_rows is None else (x[batch_rows], y[batch_rows])
-        loss = arch.data_loss(arch.forward(points, inputs), target)
+        if batch_rows is None:
+            outputs = arch.columns(points, x)[-1]
+            loss = arch.data_loss(outputs, target)
+        else:
+            loss = arch.loss(points, x[batch_rows], y[batch_rows])
         return loss + arch.penalty(points) * decay if decay else loss
 
     start = initial_weights(arch, settings["init"], int(settings["seed"]))
@@ -155,14 +159,6 @@ def _build(key: str) -> Objective:
     )
 
 
-def _loss_target(arch: Architecture, data: PreparedData, part: Any) -> np.ndarray:
-    """What data_loss compares with: scaled values, class ids as floats, or one-hot rows."""
-    target = data.targets(part)
-    if arch.output == "ce":
-        return np.eye(arch.sizes[-1])[target]
-    return np.asarray(target, dtype=np.float64)
-
-
 def _metric_names(arch: Architecture, n_test: int) -> tuple[str, ...]:
     names = ("test_loss",) if n_test else ()
     if arch.output != "mse":
@@ -180,10 +176,11 @@ def network_metrics(
     for name, part in (("train", data.split.train), ("test", data.split.test)):
         if not part.n or (name == "train" and arch.output == "mse"):
             continue
-        outputs = arch.forward(points, data.inputs(part))
+        outputs = arch.columns(points, data.inputs(part))[-1]
         if name == "test":
-            out["test_loss"] = np.asarray(arch.data_loss(outputs, _loss_target(arch, data, part)))
+            target = arch.loss_target(data.targets(part))
+            out["test_loss"] = np.asarray(arch.data_loss(outputs, target))
         if arch.output != "mse":
-            hits = arch.predicted_class(outputs) == part.target[None, :]
+            hits = arch.predicted_class(np.swapaxes(outputs, 1, 2)) == part.target[None, :]
             out[f"{name}_accuracy"] = hits.mean(axis=1)
     return {name: out[name] for name in _metric_names(arch, data.split.test.n)}

@@ -174,10 +174,10 @@ def test_mini_batches_average_each_runs_own_rows() -> None:
     objective = make_objective({**XOR, "batch_size": 5})
     assert objective.batch_size == 5
     arch, data = objective.data.architecture, objective.data.prepared
-    inputs, target = data.inputs(data.split.train), data.split.train.target.astype(float)
+    inputs, target = data.inputs(data.split.train), data.split.train.target
     point = np.array([objective.default_start])
     rows = np.array([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]])
-    alone = [arch.data_loss(arch.forward(point, inputs[r]), target[r])[0] for r in rows]
+    alone = [arch.loss(point, inputs[r], target[r])[0] for r in rows]
     np.testing.assert_allclose(objective.loss(np.repeat(point, 2, 0), rows), alone, rtol=1e-14)
 
 
