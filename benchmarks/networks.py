@@ -5,7 +5,8 @@ binary cross-entropy loss on 200 XOR points, side by side in one run:
   app.optim's Adam called in a bare loop (what the loop adds on top of them);
 - the peer: torch eager (nn.Sequential, BCEWithLogitsLoss, torch.optim.Adam), one thread;
 - the limit: a hand-written NumPy forward, backward and Adam;
-- batching: a race of 8 networks as one batch, against one network alone and 8 one after another.
+- batching: a race of 8 networks as one batch, against one network alone;
+- recording: what keeping every step with its test loss and accuracies adds to a step.
 
 Each contender runs STEPS steps per call from the same weights; all of them end at the same
 weights (checked before timing). Run: python -m benchmarks.networks
@@ -18,7 +19,7 @@ import numpy as np
 from app.engine.compiled import compiled_batch_value_and_grad
 from app.objectives import make_objective
 from app.optim import OPTIMIZERS, shared_as_scalars
-from app.runs import FINAL_STEP, RunConfig, RunProblem, Simulation
+from app.runs import EVERY_STEP, FINAL_STEP, RecordRule, RunConfig, RunProblem, Simulation
 from benchmarks._timing import row, side_by_side, try_import_torch
 
 STEPS = 200
@@ -144,6 +145,16 @@ def main() -> None:
     times |= side_by_side(
         {"race": lambda: run_loop(race), "one": lambda: run_loop(one)}, repeat=9, min_time=0.05
     )
+    split = RunProblem(make_objective({**SPEC, "dataset": {"name": "xor"}}), one.runs, STEPS)
+    metrics = side_by_side(
+        {
+            "final": lambda: Simulation(split, record=FINAL_STEP).run(),
+            "every": lambda: Simulation(split, record=EVERY_STEP).run(),
+            "sparse": lambda: Simulation(split, record=RecordRule(1, 50)).run(),
+        },
+        repeat=5,
+        min_time=0.05,
+    )
     per_step = {name: seconds / STEPS for name, seconds in times.items()}
     print(f"One training step of a 2-8-8-1 tanh network, BCE on {len(Y)} XOR points, Adam")
     print(f"(per step, the best of 9 rounds of {STEPS} steps)")
@@ -160,10 +171,12 @@ def main() -> None:
             f"  torch eager is {times['torch'] / times['loop']:5.2f}x the run loop's time  [>= 2]"
         )
     print(f"  the run loop is {times['loop'] / times['numpy']:5.2f}x the NumPy time     [<= 2]")
-    print(
-        f"  {RACE} batched runs take {times['race'] / times['one']:5.2f}x one run's time  [<= 3]"
-        f"; {RACE} runs one after another take {RACE:.0f}x"
-    )
+    print(f"  {RACE} batched runs take {times['race'] / times['one']:5.2f}x one run's time  [<= 3]")
+    print()
+    print("what keeping every step costs (XOR split 150 train / 50 test, the objective's default)")
+    print(row("run loop, the last step kept", metrics["final"] / STEPS))
+    print(row("run loop, every step kept with its metrics", metrics["every"] / STEPS))
+    print(row("run loop, every step kept, parameters every 50th", metrics["sparse"] / STEPS))
 
 
 if __name__ == "__main__":

@@ -155,7 +155,7 @@ def _build(key: str) -> Objective:
         default_lr=0.01,
         data=Network(architecture=arch, prepared=data),
         metric_names=_metric_names(arch, test.n),
-        metrics=lambda points: network_metrics(arch, data, points),
+        metrics=NetworkMetrics(arch, data),
     )
 
 
@@ -166,21 +166,31 @@ def _metric_names(arch: Architecture, n_test: int) -> tuple[str, ...]:
     return names
 
 
-def network_metrics(
-    arch: Architecture, data: PreparedData, points: np.ndarray
-) -> dict[str, np.ndarray]:
+class NetworkMetrics:
     """Test loss (the data loss alone, without weight decay) and train and test accuracy of
-    every network in points (R, d)."""
-    points = np.asarray(points, dtype=np.float64)
-    out: dict[str, np.ndarray] = {}
-    for name, part in (("train", data.split.train), ("test", data.split.test)):
-        if not part.n or (name == "train" and arch.output == "mse"):
-            continue
-        outputs = arch.columns(points, data.inputs(part))[-1]
-        if name == "test":
-            target = arch.loss_target(data.targets(part))
-            out["test_loss"] = np.asarray(arch.data_loss(outputs, target))
-        if arch.output != "mse":
-            hits = arch.predicted_class(np.swapaxes(outputs, 1, 2)) == part.target[None, :]
-            out[f"{name}_accuracy"] = hits.mean(axis=1)
-    return {name: out[name] for name in _metric_names(arch, data.split.test.n)}
+    every network in points (R, d), from one forward pass over the rows they need."""
+
+    def __init__(self, arch: Architecture, data: PreparedData) -> None:
+        train, test = data.split.train, data.split.test
+        self.arch, self.names = arch, _metric_names(arch, test.n)
+        classes = arch.output != "mse"
+        parts = [train, test] if classes else [test]
+        self.inputs = np.concatenate([data.inputs(part) for part in parts])
+        self.n_train = train.n if classes else 0
+        self.test_target = arch.loss_target(data.targets(test))
+        self.labels = np.concatenate([part.target for part in parts]) if classes else None
+
+    def __call__(self, points: np.ndarray) -> dict[str, np.ndarray]:
+        arch, split = self.arch, self.n_train
+        if not self.names:
+            return {}
+        outputs = np.asarray(arch.columns(np.asarray(points, np.float64), self.inputs)[-1])
+        out: dict[str, np.ndarray] = {}
+        if "test_loss" in self.names:
+            out["test_loss"] = np.asarray(arch.data_loss(outputs[:, :, split:], self.test_target))
+        if self.labels is not None:
+            hits = arch.predicted_class(np.swapaxes(outputs, 1, 2)) == self.labels
+            out["train_accuracy"] = hits[:, :split].mean(axis=1)
+            if split < hits.shape[1]:
+                out["test_accuracy"] = hits[:, split:].mean(axis=1)
+        return {name: out[name] for name in self.names}
