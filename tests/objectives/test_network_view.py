@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from app.objectives import ObjectiveError, make_objective
+from app.objectives.fit_minima import newton_or_none
 from app.objectives.fits import fit_report
 from app.objectives.network_view import activations, layers, network_report
 
@@ -140,3 +141,13 @@ def test_classifiers_on_your_data_and_their_errors() -> None:
         {"id": "linear-regression", "dataset": {"name": "black-box", "standardize": False}}
     )
     assert black_box.minima[0].point[0] == pytest.approx(2.21, rel=1e-9)
+
+
+def test_newton_finds_a_minimum_only_where_its_steps_shrink_to_nothing() -> None:
+    quadratic = newton_or_none(
+        lambda p: (np.array([2.0, 4.0]) * (p - [1.0, -2.0]), np.diag([2.0, 4.0]))
+    )
+    np.testing.assert_allclose(quadratic, [1.0, -2.0])
+    assert newton_or_none(lambda p: (np.ones(2), np.eye(2))) is None  # steps never shrink
+    assert newton_or_none(lambda p: (np.ones(2), np.zeros((2, 2)))) is None  # singular
+    assert newton_or_none(lambda p: (np.full(2, np.inf), np.eye(2))) is None
