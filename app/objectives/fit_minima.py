@@ -37,16 +37,25 @@ def minima_of(loss_fn: Any, best: np.ndarray | None) -> tuple[Minimum, ...]:
     return (Minimum((float(best[0]), float(best[1])), value, "global"),)
 
 
-def newton_or_none(grad_hess: Callable[[np.ndarray], GradHess]) -> np.ndarray | None:
-    """Newton's minimum from (0, 0), or None when it does not settle (no finite minimum)."""
+def newton_or_none(
+    grad_hess: Callable[[np.ndarray], GradHess], iters: int = 100
+) -> np.ndarray | None:
+    """Newton's minimum from (0, 0), or None when its steps do not shrink to nothing (no
+    finite minimum: classes a line separates drive the weights off to infinity)."""
+    p = np.zeros(2)
     with np.errstate(all="ignore"):
-        try:
-            best = newton(grad_hess, (0.0, 0.0), iters=100)
-            g, _ = grad_hess(best)
-        except np.linalg.LinAlgError:
-            return None
-    settled = np.all(np.isfinite(best)) and np.abs(g).max() < 1e-9
-    return best if settled else None
+        for _ in range(iters):
+            g, h = grad_hess(p)
+            try:
+                step = np.linalg.solve(h, g)
+            except np.linalg.LinAlgError:
+                return None
+            p = p - step
+            if not np.all(np.isfinite(p)):
+                return None
+            if np.abs(step).max() <= 1e-12 * max(1.0, float(np.abs(p).max())):
+                return p
+    return None
 
 
 def fit_line(x: np.ndarray, y: np.ndarray, kind: str, delta: float) -> tuple[float, float]:
