@@ -74,10 +74,9 @@ def _generated_options(name: str) -> tuple[OptionSpec, ...]:
     return (*options, *_shared(0.25))
 
 
+# Besides `csv` (the text), `target` (a column name; default the last) and `features` (column
+# names; default all but the target), checked by _text_options:
 _CSV_OPTIONS = (
-    OptionSpec("csv", "text", None, "The table as CSV text, the first line naming the columns."),
-    OptionSpec("target", "text", None, "The target column (default: the last)."),
-    OptionSpec("features", "columns", None, "The feature columns (default: all but the target)."),
     OptionSpec(
         "classes",
         "choice",
@@ -137,9 +136,8 @@ def resolve_dataset(spec: object) -> tuple[Table, dict[str, object]]:
             raise ObjectiveError(f"{PREFIX}.name", "give either a 'name' or a 'csv', not both")
         given = {k: v for k, v in spec.items() if k != "name"}
         text_fields = _text_options(given)
-        scalar = [o for o in _CSV_OPTIONS if o.kind not in ("text", "columns")]
         rest = {k: v for k, v in given.items() if k not in text_fields}
-        settings = {**text_fields, **resolve_settings(tuple(scalar), rest, PREFIX)}
+        settings = {**text_fields, **resolve_settings(_CSV_OPTIONS, rest, PREFIX)}
         choice = {"auto": None, "yes": True, "no": False}[str(settings["classes"])]
         table = parse_csv(
             str(settings["csv"]),
