@@ -12,7 +12,7 @@ from app.landscape.directions import (
     pca_directions,
     random_directions,
 )
-from app.landscape.inspect import inspect_point, stability
+from app.landscape.inspect import inspect_network, inspect_point, stability
 from app.landscape.slices import Landscape, landscape, project_path, slice_losses
 from app.landscape.surface import surface_grid
 
@@ -24,6 +24,7 @@ __all__ = [
     "blocks_of",
     "filter_normalized",
     "hessian_vector_product",
+    "inspect_network",
     "inspect_point",
     "landscape",
     "pca_directions",

@@ -88,6 +88,21 @@ _CSV_OPTIONS = (
 )
 
 
+def dataset_options(name: str) -> tuple[OptionSpec, ...]:
+    """The numeric and choice options of a dataset: a generated set's or the texts' by name, or
+    "csv" for your own (whose text fields csv, target and features are checked apart)."""
+    if name == "csv":
+        return _CSV_OPTIONS
+    if name in TEXT_DATASETS:
+        return _shared(0.0)
+    return _generated_options(name)
+
+
+def is_classification(name: str) -> bool:
+    """Whether a named dataset holds classes (the texts' tables are regressions)."""
+    return name in GENERATORS and GENERATORS[name].classification
+
+
 @dataclass(frozen=True, eq=False)
 class PreparedData:
     """A dataset ready for a loss: its split, the scaling learnt from the train rows, and the

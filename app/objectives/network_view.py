@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from app.engine import batch_value_and_grad
 from app.objectives.base import Objective, ObjectiveError
 from app.objectives.data_models import Network
 from app.objectives.dataset_spec import PreparedData
@@ -117,3 +118,16 @@ def activations(objective: Objective, vector: np.ndarray, features: Any) -> list
     rows = np.asarray(features, dtype=np.float64).reshape(-1, arch.sizes[0])
     inputs, *rest = arch.layer_values(point, data.scaling.features(rows))
     return [inputs, *(np.asarray(values)[0] for values in rest)]
+
+
+def weights_and_gradients(objective: Objective, points: np.ndarray) -> list[dict[str, Any]]:
+    """For every point (P, d): its weights and the loss's gradient there (the full loss, weight
+    decay included), each cut into layers as layers() does: what backpropagation sends each
+    edge."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, objective.dim)
+    with np.errstate(all="ignore"):
+        _, grads = batch_value_and_grad(objective.loss, points)
+    return [
+        {"weights": layers(objective, point), "gradient": layers(objective, grad)}
+        for point, grad in zip(points, np.asarray(grads), strict=True)
+    ]
