@@ -4,6 +4,7 @@ gradients by layer (POST /predict)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -14,11 +15,13 @@ from app.objectives import Objective
 from app.objectives.network_view import network_of, network_report, weights_and_gradients
 
 
-def slice_payload(objective: Objective, plane: dict[str, Any], f32: bool) -> dict[str, Any]:
+def slice_payload(
+    objective: Objective, plane: dict[str, Any], f32: bool, should_stop: Callable[[], bool]
+) -> dict[str, Any]:
     """The loss over the plane, laid out as any surface (x: α, y: β, z[i][j] at α[j], β[i]),
     with the plane's centre and directions and the path's coordinates on it."""
     try:
-        land = landscape(objective, **plane)
+        land = landscape(objective, **plane, should_stop=should_stop)
     except LandscapeError as error:
         raise error.within("slice") from None
     out = {
@@ -31,6 +34,7 @@ def slice_payload(objective: Objective, plane: dict[str, Any], f32: bool) -> dic
         "explained": land.directions.explained,
         "path": land.path,
         "path_offset": land.path_offset,
+        "complete": not should_stop(),  # False: the time limit cut the grid; the rest is null
     }
     return as_f32(out) if f32 else out
 

@@ -23,6 +23,7 @@ class SliceOut(SurfaceOut):
     )
     path: list[list[float]] | None = Field(description="the path's (α, β) on the plane")
     path_offset: list[float] | None = Field(description="each path point's distance off it")
+    complete: bool = Field(description="false if the time limit cut the grid (the rest null)")
 
 
 class NetworkInspectOut(BaseModel):

@@ -6,6 +6,7 @@ The slice through a centre c along directions d₁, d₂ is L(c + α·d₁ + β�
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,8 +40,10 @@ def slice_losses(
     directions: np.ndarray,
     alphas: np.ndarray,
     betas: np.ndarray,
+    should_stop: Callable[[], bool] | None = None,
 ) -> np.ndarray:
-    """z (len(betas), len(alphas)): the full loss at center + α·d₁ + β·d₂."""
+    """z (len(betas), len(alphas)): the full loss at center + α·d₁ + β·d₂. should_stop is asked
+    between chunks; when it says so, the points not reached stay NaN."""
     center = checked_vector(objective, center, "center")
     directions = np.asarray(directions, dtype=np.float64)
     if directions.shape != (2, objective.dim):
@@ -48,10 +51,12 @@ def slice_losses(
     alphas, betas = np.asarray(alphas, np.float64), np.asarray(betas, np.float64)
     a, b = np.meshgrid(alphas, betas)  # row i: betas[i], every alpha
     coefficients = np.stack([a.reshape(-1), b.reshape(-1)], axis=1)
-    out = np.empty(len(coefficients))
+    out = np.full(len(coefficients), np.nan)
     step = _chunk(objective)
     with np.errstate(all="ignore"):
         for lo in range(0, len(coefficients), step):
+            if should_stop is not None and should_stop():
+                break
             points = center + coefficients[lo : lo + step] @ directions
             out[lo : lo + step] = np.asarray(objective.loss(points), dtype=np.float64)
     return out.reshape(len(betas), len(alphas))
@@ -93,8 +98,10 @@ def landscape(
     seed: int = 0,
     resolution: int = 41,
     span: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Landscape:
-    """The slice through center along random filter-normalised directions ("random") or the
+    """The slice through center along random filter-normalised directions ("random"; unit
+    length where every weight is 0) or the
     path's first two principal components ("pca"), with the path (T, d), if given, projected
     onto it. span: the half-width of the square grid of α and β (default: 1 for random
     directions, the path's extent plus a margin for principal components)."""
@@ -104,10 +111,12 @@ def landscape(
     if resolution < 2:
         raise LandscapeError("resolution", "must be at least 2")
     if method == "random":
-        normalize = (
-            "filter" if objective.data is not None and objective.data.kind == "network" else "unit"
-        )
-        directions = random_directions(objective, center, seed, normalize=normalize)
+        network = objective.data is not None and objective.data.kind == "network"
+        try:
+            normalize = "filter" if network else "unit"
+            directions = random_directions(objective, center, seed, normalize=normalize)
+        except LandscapeError:  # every weight 0 (a zeros init): no filter has a norm to follow
+            directions = random_directions(objective, center, seed, normalize="unit")
     elif method == "pca":
         if path is None:
             raise LandscapeError("path", "principal components need the run's path")
@@ -124,5 +133,5 @@ def landscape(
     if not (np.isfinite(span) and span > 0):
         raise LandscapeError("span", "must be a positive number")
     grid = np.linspace(-span, span, resolution)
-    z = slice_losses(objective, center, directions.vectors, grid, grid)
+    z = slice_losses(objective, center, directions.vectors, grid, grid, should_stop)
     return Landscape(center, directions, grid, grid.copy(), z, coords, offset)

@@ -243,7 +243,7 @@ async def test_predict_draws_a_regression_as_a_curve(client, kit):
         ),
         ("predict", {"points": [[0.0] * 13, [0.0] * 12]}, "points[1]", "needs 13 numbers"),
         ("inspect", {"point": [0.0] * 14}, "point", "needs 13 numbers"),
-        ("surface", {"slice": {"center": [0.0] * 13}}, "slice.center", "every weight is 0"),
+        ("surface", {"slice": {"center": [0.0] * 12}}, "slice.center", "needs 13 numbers"),
         (
             "runs",
             {

@@ -145,7 +145,6 @@ def test_landscape_through_a_networks_point_with_its_path() -> None:
     [
         (lambda: landscape(NETWORK, np.zeros(3)), "center"),
         (lambda: landscape(NETWORK, np.full(NETWORK.dim, np.nan)), "center"),
-        (lambda: landscape(NETWORK, np.zeros(NETWORK.dim)), "center"),
         (lambda: landscape(NETWORK, np.ones(NETWORK.dim), method="pca"), "path"),
         (lambda: landscape(NETWORK, np.ones(NETWORK.dim), method="sideways"), "method"),
         (lambda: landscape(NETWORK, np.ones(NETWORK.dim), resolution=1), "resolution"),
@@ -160,3 +159,10 @@ def test_bad_slices_name_their_field(call, field: str) -> None:
     with pytest.raises(LandscapeError) as info:
         call()
     assert info.value.field == field
+
+
+def test_a_random_slice_at_all_zero_weights_takes_unit_directions() -> None:
+    """No filter has a norm to follow there (a zeros init), so each direction has length 1."""
+    land = landscape(NETWORK, np.zeros(NETWORK.dim), resolution=3)
+    np.testing.assert_allclose(np.linalg.norm(land.directions.vectors, axis=1), 1.0)
+    assert np.isfinite(land.z).all()

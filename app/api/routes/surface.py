@@ -37,7 +37,10 @@ def routes(bodies: Bodies) -> APIRouter:
             network, plane = body.plane()
 
             def network_work(job: Job) -> Any:
-                return encode_document(slice_payload(network, plane, f32), gzip=gzip)
+                return encode_document(
+                    slice_payload(network, plane, f32, lambda: not job.alive(job.deadline)),
+                    gzip=gzip,
+                )
 
             return encoded_response(await compute(request, network_work))
         objective, bounds, resolution = body.grid()

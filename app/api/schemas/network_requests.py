@@ -35,7 +35,7 @@ class SliceSpec(Strict):
     model_config = ConfigDict(
         json_schema_extra={
             "if": {"properties": {"method": {"const": "pca"}}, "required": ["method"]},
-            "then": {"required": ["path"]},
+            "then": {"required": ["path"], "properties": {"path": {"type": "array"}}},
         }
     )
     method: Literal["random", "pca"] = Field(

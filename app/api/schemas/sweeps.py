@@ -199,7 +199,8 @@ def _sweep_tag(body: Any) -> str:
     spec = dict_get(body, "objective")
     if is_network(spec):
         name = dict_get(dict_get(body, "optimizer"), "name")
-        return f"{NETWORK}:{name}" if name in FIRST_ORDER_MODELS else LENIENT
+        known = isinstance(name, str) and name in FIRST_ORDER_MODELS
+        return f"{NETWORK}:{name}" if known else LENIENT
     return _dim_and_name(body, dim_of(spec), DIMS)
 
 
