@@ -165,7 +165,11 @@ def create_app(settings: Settings = SETTINGS) -> FastAPI:
         allow_methods=["GET", "POST"],
         allow_headers=["*"],
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        data_max_bytes=settings.max_data_body_bytes,
+    )
     app.add_middleware(GZipMiddleware, compresslevel=API_GZIP_LEVEL, exclude_content_types=UNZIPPED)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Metrics)

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
         2 * (os.cpu_count() or 1), ge=0, description="computations at once; the rest get 429"
     )
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="size of a request body")
+    # A pasted CSV of 5,000 rows (app/api/schemas/datasets.py: at most 2,000,000 characters)
+    # with the rest of the request: the limit of the routes that take an objective.
+    max_data_body_bytes: int = Field(
+        2_200_000, ge=1024, description="size of a request body carrying a dataset"
+    )
     max_steps_times_runs: int = Field(2_000_000, ge=1, description="steps × runs of POST /runs")
     max_steps: int = Field(100_000, ge=1, description="steps of one run")
     max_runs: int = Field(64, ge=1, description="runs in one POST /runs")

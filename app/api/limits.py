@@ -45,20 +45,29 @@ class BodyTooLarge(Exception):
     pass
 
 
-class BodySizeLimit:
-    """Answer 413 for a body over max_bytes, by Content-Length or by counting what arrives."""
+# The routes whose objective may carry a dataset (a pasted CSV): their bodies may be larger.
+DATA_ROUTES = frozenset(
+    f"/api/v1/{name}" for name in ("runs", "tune", "sweeps", "surface", "inspect", "predict")
+)
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+class BodySizeLimit:
+    """Answer 413 for a body over max_bytes (data_max_bytes for DATA_ROUTES), by
+    Content-Length or by counting what arrives."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, data_max_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.data_max_bytes = max(max_bytes, data_max_bytes or max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        cap = self.data_max_bytes if scope.get("path") in DATA_ROUTES else self.max_bytes
         length = dict(scope.get("headers", ())).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._refuse(send)
+        if length is not None and length.isdigit() and int(length) > cap:
+            await self._refuse(send, cap)
             return
         received, buffered = 0, []
         while True:
@@ -67,8 +76,8 @@ class BodySizeLimit:
             if message["type"] != "http.request":
                 break
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                await self._refuse(send)
+            if received > cap:
+                await self._refuse(send, cap)
                 return
             if not message.get("more_body", False):
                 break
@@ -78,8 +87,8 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
-        msg = f"request body is over the {self.max_bytes // 1024} KiB limit"
+    async def _refuse(self, send: Send, cap: int) -> None:
+        msg = f"request body is over the {cap // 1024} KiB limit"
         body = dumps({"detail": [problem("body", msg, "too_large")]})
         await send(
             {
@@ -96,13 +105,16 @@ class BodySizeLimit:
 
 def answer_numbers(problem: RunProblem, rule: RecordRule) -> int:
     """The most numbers a JSON answer of POST /runs can hold: for every recorded step and run,
-    the step, the loss, params, gradient and every optimizer buffer."""
-    rows = rule.capacity(problem.steps, len(problem.runs))
+    the step, the loss and the objective's metrics; for every step keeping parameters, params,
+    gradient and every optimizer buffer (and its step, when kept apart)."""
+    runs = len(problem.runs)
+    rows = rule.capacity(problem.steps, runs)
+    vectors = rule.params_capacity(problem.steps, runs)
     dim = problem.objective.dim
-    per_row = sum(
-        2 + dim * (2 + len(OPTIMIZERS[run.optimizer].state_names)) for run in problem.runs
-    )
-    return rows * per_row
+    per_row = (2 + len(problem.objective.metric_names)) * runs
+    per_vector = sum(dim * (2 + len(OPTIMIZERS[run.optimizer].state_names)) for run in problem.runs)
+    apart = runs if rule.params_every != 1 else 0
+    return rows * per_row + vectors * (per_vector + apart)
 
 
 def check_answer_size(problem: RunProblem, rule: RecordRule, cap: int) -> None:
@@ -114,6 +126,11 @@ def check_answer_size(problem: RunProblem, rule: RecordRule, cap: int) -> None:
     while answer_numbers(problem, RecordRule(every)) > cap and every < problem.steps:
         every *= 2
     fits = f'{{"every": {every}}}' if every < problem.steps else '"final"'
+    if (
+        problem.objective.group == "network"
+        and answer_numbers(problem, RecordRule(rule.every, None)) <= cap
+    ):
+        fits += f' or {{"every": {rule.every or 1}, "params_every": null}}'
     raise TooMuchWork(
         "record",
         f"the answer would hold {numbers:,} numbers, over the cap of {cap:,}: record fewer "

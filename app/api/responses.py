@@ -87,6 +87,9 @@ class Limits(BaseModel):
     )
     max_concurrent_computations: int = Field(description="computations at once; the rest get 429")
     max_body_bytes: int = Field(description="size of a request body")
+    max_data_body_bytes: int = Field(
+        description="size of a body to a route that takes an objective (a CSV dataset in it)"
+    )
     max_response_numbers: int = Field(
         description="numbers in one JSON answer of POST /runs: record fewer steps, or stream"
     )
@@ -277,6 +280,12 @@ class Trace(BaseModel):
     loss: list[Number]
     grad: list[list[Number]]
     state: dict[str, list[list[Number]]]
+    params_step: list[int] | None = Field(
+        None, description="record params_every: the steps params, grad and state are kept at"
+    )
+    metrics: dict[str, list[Number]] | None = Field(
+        None, description="a network's test_loss, train_accuracy, test_accuracy per step"
+    )
 
 
 class RunOut(RunEnding):
@@ -289,10 +298,11 @@ class RunsOut(BaseModel):
 
 
 class RunNow(BaseModel):
-    params: list[Number]
+    params: list[Number] | None = Field(description="null at a step params_every skips")
     loss: Number
-    grad: list[Number]
-    state: dict[str, list[Number]]
+    grad: list[Number] | None
+    state: dict[str, list[Number]] | None
+    metrics: dict[str, Number] | None = Field(None, description="a network's, as in a trace")
     status: Status
     lr: Number = Field(description="the learning rate of the update leaving this step")
     clipped: bool

@@ -51,51 +51,74 @@ def done_json(problem: RunProblem, simulation: Simulation, last: Step | None) ->
     return {"type": "done", "runs": runs}
 
 
-def step_json(step: Step) -> dict[str, Any]:
-    """One step line: every run's numbers, as plain lists (orjson writes non-finite as null)."""
-    params, grad, loss = step.params.tolist(), step.grad.tolist(), step.loss.tolist()
-    lr, clipped = step.lr.tolist(), step.clipped.tolist()
+def step_json(step: Step, keep_params: bool = True) -> dict[str, Any]:
+    """One step line: every run's numbers, as plain lists (orjson writes non-finite as null).
+    Without keep_params (the record rule's params_every), params, grad and state are null; an
+    objective with metrics (a network's test loss, accuracy) adds them per run."""
+    loss, lr, clipped = step.loss.tolist(), step.lr.tolist(), step.clipped.tolist()
     status = [STATUS_NAMES[code] for code in step.status.tolist()]
+    runs_count = len(loss)
+    params = step.params.tolist() if keep_params else [None] * runs_count
+    grad = step.grad.tolist() if keep_params else [None] * runs_count
     states = [{name: buffer.tolist() for name, buffer in s.items()} for s in step.states]
+    metrics = {name: values.tolist() for name, values in step.metrics.items()}
     places = step.layout.places
     runs = []
-    for r in range(len(params)):
+    for r in range(runs_count):
         group, row = places[r]
-        runs.append(
-            {
-                "params": params[r],
-                "loss": loss[r],
-                "grad": grad[r],
-                "state": {name: rows[row] for name, rows in states[group].items()},
-                "status": status[r],
-                "lr": lr[r],
-                "clipped": clipped[r],
-            }
-        )
+        state = {name: rows[row] for name, rows in states[group].items()} if keep_params else None
+        run = {
+            "params": params[r],
+            "loss": loss[r],
+            "grad": grad[r],
+            "state": state,
+            "status": status[r],
+            "lr": lr[r],
+            "clipped": clipped[r],
+        }
+        if metrics:
+            run["metrics"] = {name: values[r] for name, values in metrics.items()}
+        runs.append(run)
     return {"type": "step", "step": step.index, "runs": runs}
+
+
+def _ended(index: np.ndarray, steps_taken: int) -> np.ndarray:
+    """Kept step indices; a run that ended earlier finds its ending in a later, frozen row."""
+    if len(index) and index[-1] > steps_taken:
+        index = index.copy()
+        index[-1] = steps_taken
+    return index
 
 
 def trace_items(problem: RunProblem, simulation: Simulation, trace: Trace) -> Iterator[dict]:
     """Each run's trace, cut at the step where that run ended: views of the recorded arrays,
-    one item at a time (the encoder writes and drops each before the next)."""
+    one item at a time (the encoder writes and drops each before the next). When parameters
+    are kept more sparsely than losses (params_every), params_step says at which steps."""
+    sparse = trace.params_index is not trace.index
     for r, outcome in enumerate(simulation.outcomes):
         rows = trace.rows_until(outcome.steps_taken)
+        vectors = trace.params_rows_until(outcome.steps_taken) if sparse else rows
         group, row = simulation.layout.places[r]
-        index = trace.index[rows]
-        if len(index) == 1 and index[0] > outcome.steps_taken:
-            index = np.array([outcome.steps_taken])  # the frozen row of a run that ended earlier
-        state = {name: buffers[rows, row] for name, buffers in trace.states[group].items()}
-        params, loss, grad = trace.params[rows, r], trace.loss[rows, r], trace.grad[rows, r]
+        index = _ended(trace.index[rows], outcome.steps_taken)
+        state = {name: buffers[vectors, row] for name, buffers in trace.states[group].items()}
+        params, grad = trace.params[vectors, r], trace.grad[vectors, r]
+        loss = trace.loss[rows, r]
         if len(params):
             final_state = {name: values[-1] for name, values in state.items()}
             final = (params[-1], loss[-1], grad[-1])
         else:  # stopped before its first step: the state and point it started with
             final_state = {n: b[row] for n, b in trace.initial_states[group].items()}
             final = (trace.starts[r], None, None)
+        kept: dict[str, Any] = {"step": index, "params": params, "loss": loss, "grad": grad}
+        kept["state"] = state
+        if sparse:
+            kept["params_step"] = _ended(trace.params_index[vectors], outcome.steps_taken)
+        if trace.metrics:
+            kept["metrics"] = {name: values[rows, r] for name, values in trace.metrics.items()}
         yield {
             **outcome_json(problem, outcome, r),
             **optimize_result(outcome, *final),
-            "trace": {"step": index, "params": params, "loss": loss, "grad": grad, "state": state},
+            "trace": kept,
             "final_state": final_state,
         }
 

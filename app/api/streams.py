@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from fastapi import Request
@@ -15,7 +15,7 @@ from starlette.responses import Response
 from app.api import run_payloads
 from app.api.compute import JobEventStream, JobStream, admit
 from app.api.encoding import jsonl_line, sse_event
-from app.runs import RecordRule, RunProblem, Simulation, Step
+from app.runs import RecordRule, RunProblem, Simulation, Step, marked_steps
 
 # A stream sends what it has at least this often, so lines flow while long runs compute.
 STREAM_FLUSH_SECONDS = 0.05
@@ -29,10 +29,20 @@ logger = logging.getLogger(__name__)
 class StepLines:
     """The simulation's steps encoded as lines, a chunk at a time (called in a worker thread)."""
 
-    def __init__(self, simulation: Simulation, encode: Callable[[dict[str, Any]], bytes]) -> None:
+    def __init__(
+        self,
+        simulation: Simulation,
+        encode: Callable[[dict[str, Any]], bytes],
+        rule: RecordRule | None = None,
+    ) -> None:
         self.simulation = simulation
         self.encode = encode
-        self.steps = iter(simulation)
+        sparse = rule is not None and rule.params_every != 1
+        # Sparse parameters: each step is known to be the last (which keeps them) only when
+        # the next is not, so lines go one step behind.
+        self.steps: Iterator[tuple[Step, bool]] = (
+            marked_steps(simulation, rule) if sparse else ((s, True) for s in simulation)  # type: ignore[arg-type]
+        )
         self.last: Step | None = None
 
     def chunk(self, first: bool) -> tuple[bytes | None, bool]:
@@ -40,9 +50,14 @@ class StepLines:
         stream ends with them: a failure ends it with an error line after the lines made."""
         started, lines, size = time.monotonic(), [], 0
         try:
-            for step in self.steps:
+            for step, keep_params in self.steps:
                 self.last = step
-                lines.append(self.encode(run_payloads.step_json(step)))
+                line = (
+                    run_payloads.step_json(step)
+                    if keep_params
+                    else run_payloads.step_json(step, keep_params=False)
+                )
+                lines.append(self.encode(line))
                 size += len(lines[-1])
                 if first or len(lines) >= STREAM_FLUSH_STEPS or size >= STREAM_FLUSH_BYTES:
                     break
@@ -67,7 +82,7 @@ def run_stream(problem: RunProblem, rule: RecordRule, request: Request, kind: st
         sent[0] += 1
         return jsonl_line(payload) if kind == "jsonl" else sse_event(payload, first=sent[0] == 1)
 
-    steps = StepLines(simulation, encode)
+    steps = StepLines(simulation, encode, rule)
 
     async def body() -> AsyncIterator[bytes]:
         try:

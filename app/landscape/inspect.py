@@ -1,5 +1,6 @@
 """One point of an objective inspected: loss, gradient, Hessian with its eigenpairs, SGD's
-stability limit there, and the computation graph with every node's value and gradient."""
+stability limit there, and the computation graph with every node's value and gradient; for a
+network, the Hessian's extreme eigenvalues by Hessian-vector products instead."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from app.engine import batch_hessian, trace_graph
+from app.engine import batch_hessian, batch_value_and_grad, trace_graph
 from app.engine import sum as total
+from app.landscape.curvature import top_eigenvalue
 from app.objectives import Objective
 
 
@@ -73,3 +75,30 @@ def stability(largest: float | None) -> tuple[float | None, str]:
         f"Plain SGD settles near here only for lr < 2/λmax = {limit:.3g} (λmax = {largest:.3g}); "
         "above it every step overshoots further along the steepest curvature."
     )
+
+
+def inspect_network(
+    objective: Objective, point: Sequence[float], max_iterations: int = 60
+) -> dict[str, Any]:
+    """A network at a point: its loss and gradient, and the Hessian's extreme eigenvalues by
+    Lanczos on Hessian-vector products (no dense Hessian: d can be thousands), with plain
+    SGD's stability limit 2/λmax from the top one."""
+    points = np.array([point], dtype=np.float64)
+    with np.errstate(all="ignore"):
+        values, grads = batch_value_and_grad(objective.loss, points)
+        curvature = top_eigenvalue(objective, points[0], max_iterations=max_iterations)
+    finite = np.isfinite(curvature.top) and np.isfinite(curvature.bottom)
+    limit, note = stability(curvature.top if finite else None)
+    return {
+        "point": points[0],
+        "param_names": objective.param_names,
+        "loss": values[0],
+        "gradient": grads[0],
+        "lambda_max": curvature.top if finite else None,
+        "lambda_min": curvature.bottom if finite else None,
+        "top_eigenvector": curvature.vector if finite else None,
+        "hvp_products": curvature.products,
+        "residual": curvature.residual,
+        "sgd_lr_limit": limit,
+        "stability_note": note,
+    }

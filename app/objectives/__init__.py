@@ -26,8 +26,11 @@ from app.objectives.base import (
     OptionSpec,
     resolve_settings,
 )
+from app.objectives.fits_on_data import fit_on_data, takes_data
+from app.objectives.network_objective import make_network_objective
 
 __all__ = [
+    "NETWORK_ID",
     "Minimum",
     "Objective",
     "ObjectiveError",
@@ -50,6 +53,11 @@ _ENTRIES: dict[str, Entry] = {
 }
 
 
+# Networks are built from a spec of their own (app/objectives/network_objective.py), outside the
+# catalogue of fixed surfaces.
+NETWORK_ID = "mlp"
+
+
 def get_objective_ids() -> list[str]:
     """Ids of the built-in objectives, in catalogue order."""
     return list(_ENTRIES)
@@ -67,7 +75,8 @@ def _build(oid: str, frozen_settings: tuple[tuple[str, object], ...]) -> Objecti
 
 
 def make_objective(spec: Mapping[str, Any]) -> Objective:
-    """Build an objective from `{"id": ..., **options}` or `{"expression": "..."}`."""
+    """Build an objective from `{"id": ..., **options}`, `{"expression": "..."}` or a network's
+    `{"id": "mlp", "dataset": {...}, "hidden": [...], ...}`."""
     if not isinstance(spec, Mapping):
         raise ObjectiveError("objective", "must be an object with an 'id' or an 'expression'")
     if "expression" in spec:
@@ -75,10 +84,14 @@ def make_objective(spec: Mapping[str, Any]) -> Objective:
     oid = spec.get("id")
     if oid is None:
         raise ObjectiveError("objective.id", "required (or give an 'expression')")
+    if oid == NETWORK_ID:
+        return make_network_objective(spec)
     if not isinstance(oid, str) or oid not in _ENTRIES:
-        known = ", ".join(_ENTRIES)
+        known = ", ".join([*_ENTRIES, NETWORK_ID])
         raise ObjectiveError("objective.id", f"unknown objective {oid!r}; known: {known}")
     entry = _ENTRIES[oid]
+    if "dataset" in spec and takes_data(oid):
+        return fit_on_data(entry, spec)
     options = {k: v for k, v in spec.items() if k != "id"}
     settings = resolve_settings(entry.options, options)
     return _build(oid, tuple(settings.items()))

@@ -16,6 +16,7 @@ from app.objectives.data_models import DataModel
 
 # (points (N, dim), batch (N, B) of sample indices or None) -> per-point losses (N,)
 LossFn = Callable[[Any, "np.ndarray | None"], Any]
+Metrics = Callable[[np.ndarray], dict[str, np.ndarray]]
 
 GROUPS = ("test-function", "one-dimensional", "model-fitting", "worked-example", "custom")
 
@@ -34,7 +35,7 @@ class Minimum:
 @dataclass(frozen=True)
 class OptionSpec:
     name: str
-    kind: str  # "choice" | "int" | "float"
+    kind: str  # "choice" | "int" | "float" | "bool"
     default: object
     description: str
     choices: tuple[str, ...] | None = None
@@ -66,6 +67,10 @@ class Objective:
     default_lr: float | None = None
     # The data and model behind a fit (None for test functions and custom formulas).
     data: DataModel | None = field(default=None, repr=False, compare=False)
+    # Numbers reported beside the loss at each kept step (a network's test loss and accuracy):
+    # metrics(points (N, dim)) gives {name: (N,)} for every name in metric_names.
+    metric_names: tuple[str, ...] = ()
+    metrics: Metrics | None = field(default=None, repr=False, compare=False)
 
     @property
     def data_kind(self) -> str | None:
@@ -104,9 +109,13 @@ class Entry:
     build: Callable[[Mapping[str, object]], Objective]
 
 
-def _coerce(spec: OptionSpec, raw: object) -> object:
+def _coerce(spec: OptionSpec, raw: object, prefix: str = "objective") -> object:
     """Check one option value against its spec, returning the normalised value."""
-    where = f"objective.{spec.name}"
+    where = f"{prefix}.{spec.name}"
+    if spec.kind == "bool":
+        if not isinstance(raw, bool):
+            raise ObjectiveError(where, "must be true or false")
+        return raw
     if spec.kind == "choice":
         if not isinstance(raw, str) or raw not in (spec.choices or ()):
             raise ObjectiveError(where, f"must be one of {', '.join(spec.choices or ())}")
@@ -129,18 +138,19 @@ def _coerce(spec: OptionSpec, raw: object) -> object:
 
 
 def resolve_settings(
-    options: tuple[OptionSpec, ...], given: Mapping[str, object]
+    options: tuple[OptionSpec, ...], given: Mapping[str, object], prefix: str = "objective"
 ) -> dict[str, object]:
-    """Defaults overlaid with the given values; unknown names and bad values raise."""
+    """Defaults overlaid with the given values; unknown names and bad values raise, naming the
+    field as prefix.name."""
     by_name = {o.name: o for o in options}
     for name in given:
         if name not in by_name:
             known = ", ".join(by_name) or "none"
-            raise ObjectiveError(f"objective.{name}", f"unknown option; options: {known}")
+            raise ObjectiveError(f"{prefix}.{name}", f"unknown option; options: {known}")
     settings: dict[str, object] = {}
     for spec in options:
         raw = given.get(spec.name)
-        settings[spec.name] = spec.default if raw is None else _coerce(spec, raw)
+        settings[spec.name] = spec.default if raw is None else _coerce(spec, raw, prefix)
     return settings
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-DATA_KINDS = ("regression", "classification", "distribution", "target")
+if TYPE_CHECKING:  # imported for the annotations only: those modules import this one
+    from app.objectives.dataset_spec import PreparedData
+    from app.objectives.network import Architecture
+
+DATA_KINDS = ("regression", "classification", "distribution", "target", "network")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,4 +70,13 @@ class Target:
     predict: Callable[[Any], Any]
 
 
-DataModel = Regression | Classification | Distribution | Target
+@dataclass(frozen=True, kw_only=True)
+class Network:
+    """A network and the table it trains on (app/objectives/network_view.py draws it)."""
+
+    kind: ClassVar[str] = "network"
+    architecture: Architecture
+    prepared: PreparedData
+
+
+DataModel = Regression | Classification | Distribution | Target | Network

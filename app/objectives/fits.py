@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from app.objectives.base import Objective, ObjectiveError
-from app.objectives.data_models import Classification, Distribution, Regression, Target
+from app.objectives.data_models import Classification, Distribution, Network, Regression, Target
+from app.objectives.network_view import network_report
 
 # The model's curve spans the samples' inputs plus this fraction of their span on each side.
 GRID_MARGIN = 0.1
@@ -24,6 +25,8 @@ def fit_report(objective: Objective, points: np.ndarray, resolution: int) -> dic
         raise ObjectiveError(
             "objective", f"{objective.id!r} fits no data: it is a plain surface with no model"
         )
+    if isinstance(data, Network):
+        return network_report(objective, points, resolution)
     with np.errstate(all="ignore"):
         loss = np.asarray(objective.loss(points), dtype=np.float64)
         if isinstance(data, Regression):

@@ -6,8 +6,7 @@ the samples batch[i] (the texts' "burst of three shots averaged into one loss").
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +16,7 @@ import app.engine as E
 from app.objectives.base import Entry, Minimum, Objective, OptionSpec, batch_size_option
 from app.objectives.data_models import Classification, Regression
 from app.objectives.datasets import LINE, THREE_CLASSES, TWO_CLASSES, Dataset
+from app.objectives.fit_minima import fit_line, minima_of, newton, newton_or_none
 
 
 def gather(data: Dataset, batch: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -34,18 +34,6 @@ def weight(points: Any, j: int) -> Any:
 def batch_size_of(settings: Mapping[str, object]) -> int | None:
     size = int(settings.get("batch_size") or 0)  # type: ignore[call-overload]
     return size or None
-
-
-def _newton(grad_hess: Any, start: tuple[float, float], iters: int = 50) -> np.ndarray:
-    """Newton's method for the small convex fits below (exact gradient and Hessian)."""
-    p = np.array(start, dtype=np.float64)
-    for _ in range(iters):
-        g, h = grad_hess(p)
-        step = np.linalg.solve(h, g)
-        p = p - step
-        if np.abs(step).max() < 1e-15:
-            break
-    return p
 
 
 # --- linear regression --------------------------------------------------------------------
@@ -79,34 +67,7 @@ def residual_loss(r: Any, kind: str, delta: float) -> Any:
 
 @lru_cache(maxsize=16)
 def linear_minimum(kind: str, delta: float) -> tuple[float, float]:
-    x, y = LINE.x, LINE.y
-    design = np.stack([x, np.ones_like(x)], axis=1)
-    if kind == "mse":
-        w, b = np.linalg.lstsq(design, y, rcond=None)[0]
-        return float(w), float(b)
-    if kind == "mae":
-        # An L1 fit passes through two data points: try every pair and keep the best line.
-        best, best_loss = (0.0, 0.0), np.inf
-        for i, j in itertools.combinations(range(LINE.n), 2):
-            if x[i] == x[j]:
-                continue
-            w = (y[j] - y[i]) / (x[j] - x[i])
-            b = y[i] - w * x[i]
-            loss = np.abs(w * x + b - y).mean()
-            if loss < best_loss:
-                best, best_loss = (float(w), float(b)), loss
-        return best
-    # Huber: iteratively reweighted least squares, monotone and exact at its fixed point.
-    coef = np.linalg.lstsq(design, y, rcond=None)[0]
-    for _ in range(500):
-        r = design @ coef - y
-        wts = np.minimum(1.0, delta / np.maximum(np.abs(r), 1e-300))
-        new = np.linalg.solve(design.T @ (wts[:, None] * design), design.T @ (wts * y))
-        if np.abs(new - coef).max() < 1e-14:
-            coef = new
-            break
-        coef = new
-    return float(coef[0]), float(coef[1])
+    return fit_line(LINE.x, LINE.y, kind, delta)
 
 
 def line(points: Any, x: Any) -> Any:
@@ -114,16 +75,16 @@ def line(points: Any, x: Any) -> Any:
     return weight(points, 0) * x + weight(points, 1)
 
 
-def _build_linear(settings: Mapping[str, object]) -> Objective:
+def _build_linear(settings: Mapping[str, object], data: Dataset = LINE) -> Objective:
     kind = str(settings["loss"])
     delta = float(settings["delta"])  # type: ignore[arg-type]
 
     def loss_fn(points: Any, batch: np.ndarray | None) -> Any:
-        x, y = gather(LINE, batch)
+        x, y = gather(data, batch)
         r = line(points, x) - y
         return residual_loss(r, kind, delta).mean(axis=1)
 
-    w, b = linear_minimum(kind, delta)
+    w, b = linear_minimum(kind, delta) if data is LINE else fit_line(data.x, data.y, kind, delta)
     value = float(loss_fn(np.array([[w, b]]), None)[0])
     per_sample = {"mse": "(ŷ − y)²", "mae": "|ŷ − y|", "huber": "Huber_δ(ŷ − y)"}[kind]
     return Objective(
@@ -141,22 +102,24 @@ def _build_linear(settings: Mapping[str, object]) -> Objective:
             "and Huber is quadratic near zero and linear beyond δ."
         ),
         loss_fn=loss_fn,
-        n_samples=LINE.n,
+        n_samples=data.n,
         batch_size=batch_size_of(settings),
         param_names=("w", "b"),
         default_lr=0.1,
-        data=Regression(x_label="x", y_label="y", x=LINE.x, y=LINE.y, predict=line),
+        data=Regression(x_label="x", y_label="y", x=data.x, y=data.y, predict=line),
     )
 
 
 # --- logistic regression ------------------------------------------------------------------
 
 
-def _logistic_grad_hess(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    feats = np.stack([TWO_CLASSES.x, np.ones(TWO_CLASSES.n)], axis=1)
+def _logistic_grad_hess(
+    p: np.ndarray, data: Dataset = TWO_CLASSES
+) -> tuple[np.ndarray, np.ndarray]:
+    feats = np.stack([data.x, np.ones(data.n)], axis=1)
     prob = 1.0 / (1.0 + np.exp(-(feats @ p)))
-    g = feats.T @ (prob - TWO_CLASSES.y) / TWO_CLASSES.n
-    h = (feats.T * (prob * (1.0 - prob))) @ feats / TWO_CLASSES.n
+    g = feats.T @ (prob - data.y) / data.n
+    h = (feats.T * (prob * (1.0 - prob))) @ feats / data.n
     return g, h
 
 
@@ -166,15 +129,17 @@ def _logistic_logits(points: Any, x: Any) -> Any:
     return np.stack([np.zeros_like(z), z], axis=-1)
 
 
-def _build_logistic(settings: Mapping[str, object]) -> Objective:
+def _build_logistic(settings: Mapping[str, object], data: Dataset = TWO_CLASSES) -> Objective:
     def loss_fn(points: Any, batch: np.ndarray | None) -> Any:
-        x, y = gather(TWO_CLASSES, batch)
+        x, y = gather(data, batch)
         z = line(points, x)
         # BCE written as softplus(z) − y·z: no log(0) even when sigmoid(z) rounds to 0 or 1.
         return (E.softplus(z) - y * z).mean(axis=1)
 
-    best = _newton(_logistic_grad_hess, (0.0, 0.0))
-    value = float(loss_fn(best[None, :], None)[0])
+    if data is TWO_CLASSES:
+        best: np.ndarray | None = newton(_logistic_grad_hess, (0.0, 0.0))
+    else:
+        best = newton_or_none(lambda p: _logistic_grad_hess(p, data))
     return Objective(
         id="logistic-regression",
         title="Logistic regression",
@@ -182,7 +147,7 @@ def _build_logistic(settings: Mapping[str, object]) -> Objective:
         dim=2,
         view_box=((-3.0, 7.0), (-5.0, 5.0)),
         default_start=(-2.0, 4.0),
-        minima=(Minimum((float(best[0]), float(best[1])), value, "global"),),
+        minima=minima_of(loss_fn, best),
         formula="L(w, b) = mean of −[y·log p + (1 − y)·log(1 − p)], p = sigmoid(w·x + b)",
         description=(
             "Binary cross-entropy of a one-feature classifier on two overlapping classes. "
@@ -190,15 +155,15 @@ def _build_logistic(settings: Mapping[str, object]) -> Objective:
             "sliding away forever."
         ),
         loss_fn=loss_fn,
-        n_samples=TWO_CLASSES.n,
+        n_samples=data.n,
         batch_size=batch_size_of(settings),
         param_names=("w", "b"),
         default_lr=0.5,
         data=Classification(
             x_label="x",
             y_label="probability",
-            x=TWO_CLASSES.x,
-            y=TWO_CLASSES.y,
+            x=data.x,
+            y=data.y,
             classes=("class 0", "class 1"),
             logits=_logistic_logits,
         ),
@@ -210,8 +175,10 @@ def _build_logistic(settings: Mapping[str, object]) -> Objective:
 SOFTMAX_BIAS = 1.0  # fixed logit of the centre class, so the two weights are the only freedom
 
 
-def _softmax_grad_hess(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    x, y = THREE_CLASSES.x, THREE_CLASSES.y
+def _softmax_grad_hess(
+    p: np.ndarray, data: Dataset = THREE_CLASSES
+) -> tuple[np.ndarray, np.ndarray]:
+    x, y = data.x, data.y
     logits = np.stack([p[0] * x, p[1] * x, np.full_like(x, SOFTMAX_BIAS)], axis=1)
     prob = np.exp(logits - logits.max(axis=1, keepdims=True))
     prob /= prob.sum(axis=1, keepdims=True)
@@ -231,14 +198,16 @@ def _softmax_logits(points: Any, x: Any) -> Any:
     return E.stack([z0, z1, z2], axis=2)
 
 
-def _build_softmax(settings: Mapping[str, object]) -> Objective:
+def _build_softmax(settings: Mapping[str, object], data: Dataset = THREE_CLASSES) -> Objective:
     def loss_fn(points: Any, batch: np.ndarray | None) -> Any:
-        x, y = gather(THREE_CLASSES, batch)
+        x, y = gather(data, batch)
         log_p = E.log_softmax(_softmax_logits(points, x), axis=2)
         return -(log_p * np.eye(3)[y]).sum(axis=2).mean(axis=1)
 
-    best = _newton(_softmax_grad_hess, (0.0, 0.0))
-    value = float(loss_fn(best[None, :], None)[0])
+    if data is THREE_CLASSES:
+        best: np.ndarray | None = newton(_softmax_grad_hess, (0.0, 0.0))
+    else:
+        best = newton_or_none(lambda p: _softmax_grad_hess(p, data))
     return Objective(
         id="softmax-classifier",
         title="Softmax classifier",
@@ -246,7 +215,7 @@ def _build_softmax(settings: Mapping[str, object]) -> Objective:
         dim=2,
         view_box=((-6.0, 4.0), (-4.0, 6.0)),
         default_start=(3.0, -3.0),
-        minima=(Minimum((float(best[0]), float(best[1])), value, "global"),),
+        minima=minima_of(loss_fn, best),
         formula="L(w₁, w₂) = mean of −log softmax(w₁·x, w₂·x, 1)[class]",
         description=(
             "Categorical cross-entropy for three classes along a line: left, right and centre. "
@@ -254,15 +223,15 @@ def _build_softmax(settings: Mapping[str, object]) -> Objective:
             "two weights describe the whole model."
         ),
         loss_fn=loss_fn,
-        n_samples=THREE_CLASSES.n,
+        n_samples=data.n,
         batch_size=batch_size_of(settings),
         param_names=("w1", "w2"),
         default_lr=0.5,
         data=Classification(
             x_label="x",
             y_label="probability",
-            x=THREE_CLASSES.x,
-            y=THREE_CLASSES.y,
+            x=data.x,
+            y=data.y,
             classes=("left", "right", "centre"),
             logits=_softmax_logits,
         ),
@@ -274,3 +243,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("logistic-regression", (batch_size_option(TWO_CLASSES.n),), _build_logistic),
     Entry("softmax-classifier", (batch_size_option(THREE_CLASSES.n),), _build_softmax),
 )
+
+# The fits that take your data instead (app/objectives/fits_on_data.py): builder, and the
+# classes the data must have (None: a numeric target).
+ON_DATA: dict[str, tuple[Callable[[Mapping[str, object], Dataset], Objective], int | None]] = {
+    "linear-regression": (_build_linear, None),
+    "logistic-regression": (_build_logistic, 2),
+    "softmax-classifier": (_build_softmax, 3),
+}

@@ -15,7 +15,7 @@ from app.runs.sweeps import (
     sweep_values,
     sweepable,
 )
-from app.runs.trace import EVERY_STEP, FINAL_STEP, RecordRule, Trace
+from app.runs.trace import EVERY_STEP, FINAL_STEP, RecordRule, Trace, marked_steps
 
 __all__ = [
     "EVERY_STEP",
@@ -35,6 +35,7 @@ __all__ = [
     "SweepResult",
     "Trace",
     "basin_of",
+    "marked_steps",
     "start_grid",
     "sweep",
     "sweep_values",

@@ -85,10 +85,17 @@ class Simulation:
 
     def run(self) -> Trace:
         """Every kept step, recorded into arrays allocated once."""
-        problem = self.problem
-        capacity = self.record.capacity(problem.steps, len(problem.runs))
-        trace = Trace(self._starts, self._updates.states, capacity)
+        problem, rule = self.problem, self.record
+        trace = Trace(
+            self._starts,
+            self._updates.states,
+            rule.capacity(problem.steps, len(problem.runs)),
+            metric_names=problem.objective.metric_names,
+            rule=rule,
+            params_capacity=rule.params_capacity(problem.steps, len(problem.runs)),
+        )
         _quiet_runner()(self._record, trace)  # all the steps, FP warnings off once
+        trace.close()
         return trace
 
     def _record(self, trace: Trace) -> None:
@@ -97,7 +104,7 @@ class Simulation:
 
     def _steps(self) -> Iterator[Step]:
         """The kept steps; __iter__ runs each with FP warnings off."""
-        ledger, layout, every = self.ledger, self.layout, self.record.every
+        ledger, every = self.ledger, self.record.every
         params = self._starts
         self._start()
         pending = None  # the last step computed while it is not handed out, as Step's fields
@@ -105,21 +112,28 @@ class Simulation:
             version = ledger.version
             if not self._evaluate(k, params):  # interrupted, or the loss failed: runs ended at k
                 if pending is not None:
-                    yield Step(*pending, layout)
+                    yield self._step(pending)
                 return
             states = self._updates.states  # this step's, before the update leaving it
             next_params, lr, clipped = self._advance(k, params)
             fields = (k, params, self._loss, self._grad, ledger.status, clipped, lr, states)
             if not ledger.any_going:
-                yield Step(*fields, layout)
+                yield self._step(fields)
                 return
             ended = ledger.version != version  # a run ended at k
             if every == 1 or (every is not None and (k % every == 0 or ended)):  # RecordRule
                 pending = None
-                yield Step(*fields, layout)
+                yield self._step(fields)
             else:
                 pending = fields
             params = next_params
+
+    def _step(self, fields: tuple) -> Step:
+        """The Step handed out, with the objective's metrics at its params if it has any."""
+        metrics = self.problem.objective.metrics
+        if metrics is None:
+            return Step(*fields, self.layout)
+        return Step(*fields, self.layout, metrics(fields[1]))
 
     # --- one step's parts ---------------------------------------------------------------------
 

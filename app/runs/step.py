@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
+from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
@@ -10,6 +12,7 @@ import numpy as np
 from app.runs.problem import OptimizerGroup
 
 State = dict[str, np.ndarray]
+NO_METRICS: Mapping[str, np.ndarray] = MappingProxyType({})
 
 
 class RunLayout:
@@ -49,6 +52,7 @@ class Step(NamedTuple):
     lr: np.ndarray  # (R,) the learning rate of the update leaving this step
     states: tuple[State, ...]  # each optimizer group's buffers, (rows of the group, d) each
     layout: RunLayout
+    metrics: Mapping[str, np.ndarray] = NO_METRICS  # the objective's metrics, (R,) each
 
     def state_of(self, run: int) -> State:
         """The optimizer buffers of one run, each a (d,) row."""

@@ -17,12 +17,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import numpy as np
 import schemathesis
 from api_caps import SCHEMATHESIS_CAPS
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
+from app.api.schemas.objectives import NetworkObjective
 from app.main import create_app
+from app.objectives import ObjectiveError
 from app.settings import SETTINGS
 
 EXAMPLES = int(__import__("os").environ.get("GDP_SCHEMATHESIS_EXAMPLES", "300"))
@@ -34,6 +37,9 @@ def loaded(mode: str) -> Any:
     """The schema, generating only valid (positive) or only invalid (negative) requests."""
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
     schema.config.generation.update(modes=[mode])
+    # A body over the size limit is refused before it is read: 413 is a refusal too (a network's
+    # points are up to thousands of numbers each, so a schema-invalid path can pass the limit).
+    schema.config.checks.negative_data_rejection.expected_statuses.append("413")
     return schema
 
 
@@ -54,6 +60,16 @@ TWO_D = st.sampled_from(IN_X + IN_Y + NUMBERS)
 schemathesis.openapi.format("formula-in-x", formula(ONE_D, st.sampled_from(IN_X)))
 schemathesis.openapi.format("formula-in-x-and-y", formula(TWO_D, st.sampled_from(IN_Y)))
 schemathesis.openapi.format("formula", formula(TWO_D, st.sampled_from(IN_X + IN_Y)))
+
+
+# A pasted table: numeric features, a target of numbers (0/1, so it serves as labels too).
+CELL = st.integers(-999, 999).map(lambda v: f"{v / 100:g}")
+CSV_ROW = st.tuples(CELL, CELL, st.sampled_from(["0", "1"])).map(",".join)
+CSV_TABLE = st.lists(CSV_ROW, min_size=12, max_size=40).map(
+    lambda rows: "x1,x2,y\n" + "\n".join([*rows, "0.5,0.5,0", "-0.5,0.5,1"])
+)
+schemathesis.openapi.format("csv-table", CSV_TABLE)
+NETWORK_ROWS = 100  # generated datasets are cut to this many rows, so each request stays small
 
 
 def ordered(pairs: Any) -> bool:
@@ -95,6 +111,57 @@ def filter_case(context: Any, case: Any) -> bool:
     return follows_the_rules_between_fields(case.path, case.body)
 
 
+def weights_like(dim: int, k: int) -> list[float]:
+    """A network's weights: nonzero in every filter, and a different direction for each k."""
+    base = np.linspace(-1.0, 1.0, dim) + 0.3
+    return (base + 0.1 * k * np.sin(np.arange(dim) * (k + 1))).tolist()
+
+
+def built(spec: dict) -> Any:
+    """The network as the server builds it, from its spec read by the request's schema."""
+    return NetworkObjective.model_validate(spec).build()
+
+
+def sized_network(body: Any) -> Any:
+    """A generated network request made to follow the rules a network's spec sets between its
+    fields: every point as long as the network's dim (known once it is built), the output's
+    loss fitting the dataset, the batch within the train rows, a small dataset (a CSV table's
+    own columns), and no start grid (networks have none)."""
+    spec = body.get("objective") if isinstance(body, dict) else None
+    if not (isinstance(spec, dict) and spec.get("id") == "mlp"):
+        return body
+    dataset = spec.get("dataset")
+    if isinstance(dataset, dict):
+        dataset.pop("target", None), dataset.pop("features", None)
+        if "n" in dataset:
+            dataset["n"] = min(dataset["n"], NETWORK_ROWS)
+    for field in ("output", "batch_size"):
+        try:
+            built(spec)
+        except ObjectiveError as error:
+            if error.field == f"objective.{field}":
+                spec.pop(field)
+    try:
+        dim = built(spec).dim
+    except ObjectiveError:
+        return body
+    for run in body.get("runs") or ():
+        if isinstance(run, dict) and run.get("start") is not None:
+            run["start"] = weights_like(dim, 0)
+    for field in ("start", "point"):
+        if body.get(field) is not None:
+            body[field] = weights_like(dim, 0)
+    if isinstance(body.get("points"), list):
+        body["points"] = [weights_like(dim, k) for k in range(len(body["points"]))]
+    plane = body.get("slice")
+    if isinstance(plane, dict):
+        if plane.get("center") is not None:
+            plane["center"] = weights_like(dim, 0)
+        if isinstance(plane.get("path"), list):  # at most 20 points: within the body limit
+            plane["path"] = [weights_like(dim, k) for k in range(min(len(plane["path"]), 20))]
+    return body
+
+
 SETTINGS_FOR_RUN = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -106,6 +173,8 @@ SETTINGS_FOR_RUN = settings(
 
 
 def check(case: Any, mode: str) -> None:
+    if mode == "positive":
+        sized_network(case.body)  # in place, before the call (explicit examples skip hooks)
     response = case.call_and_validate()
     STATUSES.setdefault(f"{case.method} {case.path}", Counter())[(mode, response.status_code)] += 1
 

@@ -11,8 +11,11 @@ from functools import lru_cache
 from typing import Any
 
 from app.api.schemas.caps import Caps
+from app.api.schemas.datasets import CSV_FORMAT
+from app.api.schemas.network_requests import NetworkPredictBase, NetworkSurfaceBase
 from app.api.schemas.objectives import FORMULA_FORMATS, ObjectiveSpecBase
 from app.api.schemas.requests import (
+    NetworkPointBase,
     inspect_body,
     predict_body,
     runs_body,
@@ -21,7 +24,17 @@ from app.api.schemas.requests import (
 )
 from app.api.schemas.sweeps import explain_body, sweep_body
 
-__all__ = ["FORMULA_FORMATS", "Bodies", "Caps", "ObjectiveSpecBase", "bodies_for"]
+__all__ = [
+    "CSV_FORMAT",
+    "FORMULA_FORMATS",
+    "Bodies",
+    "Caps",
+    "NetworkPointBase",
+    "NetworkPredictBase",
+    "NetworkSurfaceBase",
+    "ObjectiveSpecBase",
+    "bodies_for",
+]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ to say what is wrong, under the request's own field names.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError, core_schema
+
+from app.objectives import OptionSpec
 
 
 def _whole_number(value: Any) -> Any:
@@ -155,6 +157,18 @@ def refusal_of_field(name: str, field: str, kind: str, message: Callable[[Any], 
             "_an_object": model_validator(mode="before")(classmethod(an_object)),
         },
     )
+
+
+def option_field(spec: OptionSpec) -> tuple[Any, Any]:
+    """An objective's (or a dataset's) option as a typed, bounded field with its default."""
+    described = Field(spec.default, description=spec.description)
+    if spec.kind == "choice":
+        return Literal[tuple(spec.choices or ())], described
+    if spec.kind == "bool":
+        return bool, Field(spec.default, description=spec.description, strict=True)
+    bounds = {k: v for k, v in (("ge", spec.low), ("le", spec.high)) if v is not None}
+    kind = whole(**bounds) if spec.kind == "int" else Annotated[Finite, Field(**bounds)]
+    return kind, described
 
 
 def dict_get(value: Any, key: str) -> Any:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.api.schemas.base import dict_get
-from app.api.schemas.objectives import dim_of
+from app.api.schemas.objectives import NETWORK, dim_of, is_network
 
 LENIENT = "?"  # the tag of a request whose objective names nothing: it only reports errors
 
@@ -38,11 +38,15 @@ class Caps:
         return resolution
 
 
-def by_dimension(dims: tuple[int, ...]) -> Any:
-    """The tag of a request: its objective's dimension, or LENIENT."""
+def by_dimension(dims: tuple[int, ...], *, networks: bool = False) -> Any:
+    """The tag of a request: its objective's dimension, NETWORK (when networks is true and it
+    is one), or LENIENT."""
 
     def tag(body: Any) -> str:
-        dim = dim_of(dict_get(body, "objective"))
+        spec = dict_get(body, "objective")
+        if networks and is_network(spec):
+            return NETWORK
+        dim = dim_of(spec)
         return str(dim) if dim in dims else LENIENT
 
     return tag

@@ -1,6 +1,7 @@
 """The `objective` of a request: one model per built-in objective (its options typed, from the
-registry) and a custom formula in x, or in x and y; grouped by dimension, so a request's points,
-starts and bounds can be sized by its objective."""
+registry), a custom formula in x, or in x and y, and a network on a dataset; grouped by
+dimension (a network's is its own: it follows from the spec), so a request's points, starts
+and bounds can be sized by its objective."""
 
 from __future__ import annotations
 
@@ -14,12 +15,23 @@ from app.api.schemas.base import (
     Finite,
     Strict,
     dict_get,
+    option_field,
     refusal,
     refusal_of_field,
     tagged_union,
     whole,
 )
-from app.objectives import Objective, ObjectiveError, OptionSpec, list_objectives, make_objective
+from app.api.schemas.datasets import DatasetSpec
+from app.objectives import (
+    NETWORK_ID,
+    Objective,
+    ObjectiveError,
+    list_objectives,
+    make_objective,
+)
+from app.objectives.network_objective import MAX_HIDDEN_LAYERS, MAX_UNITS
+from app.objectives.network_objective import OPTIONS as NETWORK_OPTIONS
+from app.objectives.tables import MAX_CLASSES, MAX_FEATURES, MAX_ROWS
 
 EXPRESSION_LENGTH = 500
 # Custom formulas are in x (1-D) or in x and y (2-D); the text decides which.
@@ -39,6 +51,57 @@ def _built(spec: tuple[tuple[str, Any], ...]) -> Objective:
     return make_objective(dict(spec))
 
 
+class NetworkSpecBase(ObjectiveSpecBase):
+    def build(self) -> Objective:
+        """The network this spec describes (cached by the objective, per distinct spec)."""
+        return make_objective(self.model_dump(exclude_none=True))
+
+
+NETWORK = "network"  # the variant of a request whose objective is a network
+# The most weights a network can have: 16 features, 4 hidden layers of 32 units, 10 classes.
+MAX_NETWORK_DIM = (
+    MAX_FEATURES * MAX_UNITS
+    + MAX_UNITS
+    + (MAX_HIDDEN_LAYERS - 1) * (MAX_UNITS * MAX_UNITS + MAX_UNITS)
+    + MAX_UNITS * MAX_CLASSES
+    + MAX_CLASSES
+)
+
+NetworkObjective = create_model(
+    "MlpObjective",
+    __base__=NetworkSpecBase,
+    __doc__=(
+        "A multilayer perceptron trained on a dataset: its weights and biases are the point "
+        "that descends (dim = its count; GET /objectives/mlp with the same spec tells it)."
+    ),
+    id=(Literal[NETWORK_ID], Field(description="a network")),
+    dataset=(
+        DatasetSpec | None,
+        Field(None, description='what it learns; default {"name": "xor"}'),
+    ),
+    hidden=(
+        Annotated[list[whole(ge=1, le=MAX_UNITS)], Field(max_length=MAX_HIDDEN_LAYERS)],
+        Field([8, 8], description=f"units per hidden layer, ≤ {MAX_HIDDEN_LAYERS} layers"),
+    ),
+    **{spec.name: option_field(spec) for spec in NETWORK_OPTIONS},
+    batch_size=(
+        whole(ge=0, le=MAX_ROWS),
+        Field(0, description="train rows averaged per step (≤ the train rows); 0: all of them"),
+    ),
+)
+
+
+def network_point(description: str) -> Any:
+    """A network's weights: as many finite numbers as its dim (checked once it is built)."""
+    return Annotated[
+        list[Finite], Field(min_length=1, max_length=MAX_NETWORK_DIM, description=description)
+    ]
+
+
+def is_network(spec: Any) -> bool:
+    return dict_get(spec, "id") == NETWORK_ID
+
+
 @lru_cache(maxsize=1024)
 def parsed_formula(text: str) -> Objective | ObjectiveError:
     """The custom objective of a formula, or why it cannot be one."""
@@ -48,20 +111,12 @@ def parsed_formula(text: str) -> Objective | ObjectiveError:
         return error
 
 
-def _option_field(spec: OptionSpec) -> tuple[Any, Any]:
-    if spec.kind == "choice":
-        return Literal[tuple(spec.choices or ())], Field(spec.default, description=spec.description)
-    bounds = {k: v for k, v in (("ge", spec.low), ("le", spec.high)) if v is not None}
-    kind = whole(**bounds) if spec.kind == "int" else Annotated[Finite, Field(**bounds)]
-    return kind, Field(spec.default, description=spec.description)
-
-
 def _title(oid: str) -> str:
     return "".join(part.capitalize() for part in oid.split("-"))
 
 
 def _objective_model(objective: Objective) -> type[ObjectiveSpecBase]:
-    fields = {spec.name: _option_field(spec) for spec in objective.options}
+    fields = {spec.name: option_field(spec) for spec in objective.options}
     return create_model(
         f"{_title(objective.id)}Objective",
         __base__=ObjectiveSpecBase,
@@ -120,7 +175,7 @@ def dim_of(spec: Any) -> int | None:
 
 
 def _known() -> str:
-    return ", ".join(BUILT_INS)
+    return ", ".join([*BUILT_INS, NETWORK_ID])
 
 
 UnknownObjective = refusal_of_field(
@@ -145,16 +200,21 @@ def _tag(spec: Any) -> str:
     if "expression" in spec:
         return "formula"
     oid = spec["id"]
-    return oid if isinstance(oid, str) and oid in BUILT_INS else "?id"
+    return oid if isinstance(oid, str) and (oid in BUILT_INS or oid == NETWORK_ID) else "?id"
 
 
-def objective_union(dim: int | None, *, data_only: bool = False) -> Any:
-    """The objectives of one dimension (every one when None), as a tagged union."""
+def objective_union(dim: int | str | None, *, data_only: bool = False) -> Any:
+    """The objectives of one dimension (every one when None; a network for NETWORK), as a
+    tagged union."""
+    if dim == NETWORK:
+        return NetworkObjective
     members: dict[str, Any] = {
         oid: MODELS[oid]
         for oid, o in BUILT_INS.items()
         if (dim is None or o.dim == dim) and (o.data_kind is not None or not data_only)
     }
+    if dim is None:
+        members[NETWORK_ID] = NetworkObjective
     if not data_only and (dim in FORMULAS or dim is None):
         members["formula"] = FORMULAS[dim if dim is not None else max(EXPRESSION_DIMS)]
     hidden: dict[str, Any] = {"?": NotAnObjective, "?id": UnknownObjective}

@@ -140,11 +140,43 @@ def _unknown(what: str, known: dict[str, Any]) -> Any:
     )
 
 
+UNKNOWN_OPTIMIZER = _unknown("optimizer", OPTIMIZER_MODELS)
 OptimizerConfig = tagged_union(
     OPTIMIZER_MODELS,
     _name_tag(OPTIMIZER_MODELS),
-    hidden={"?": _unknown("optimizer", OPTIMIZER_MODELS)},
+    hidden={"?": UNKNOWN_OPTIMIZER},
     description="an optimizer of GET /optimizers and its hyper-parameters",
+    property_name="name",
+)
+
+
+def _first_order_tag(value: Any) -> str:
+    name = dict_get(value, "name")
+    return name if isinstance(name, str) and name in OPTIMIZER_MODELS else "?"
+
+
+# A network's runs: every optimizer but those that need the dense Hessian (d × d per step).
+FIRST_ORDER_MODELS = {n: m for n, m in OPTIMIZER_MODELS.items() if not OPTIMIZERS[n].needs_hessian}
+FirstOrderOptimizerConfig = tagged_union(
+    FIRST_ORDER_MODELS,
+    _first_order_tag,
+    hidden={
+        "?": UNKNOWN_OPTIMIZER,
+        **{
+            name: refusal_of_field(
+                f"DenseHessianFor{name.capitalize()}",
+                "name",
+                "optimizer",
+                lambda v: (
+                    f"{v} needs the dense Hessian, too large for a network: use a "
+                    "first-order optimizer"
+                ),
+            )
+            for name in OPTIMIZER_MODELS
+            if name not in FIRST_ORDER_MODELS
+        },
+    },
+    description="an optimizer of GET /optimizers (a first-order one) and its hyper-parameters",
     property_name="name",
 )
 
@@ -205,6 +237,13 @@ class StopSpec(Strict):
 
 class EveryStep(Strict):
     every: whole(ge=1) = Field(description="keep every k-th step (and each run's last)")
+    params_every: whole(ge=1) | None = Field(
+        1,
+        description=(
+            "of the kept steps, those at multiples of m (and the last) also keep params, grad "
+            "and state; null: the last only. Loss and metrics stay at every kept step"
+        ),
+    )
 
 
 def _record_tag(value: Any) -> str:
@@ -217,7 +256,7 @@ RecordSpec = tagged_union(
     hidden={
         "?": refusal("BadRecord", "record", lambda v: 'must be "all", "final" or {"every": k}')
     },
-    description='"all" steps, the "final" one, or {"every": k}',
+    description='"all" steps, the "final" one, or {"every": k, "params_every": m}',
 )
 
 
@@ -226,4 +265,4 @@ def record_rule(record: Any) -> RecordRule:
         return EVERY_STEP
     if record == "final":
         return FINAL_STEP
-    return RecordRule(record.every)
+    return RecordRule(record.every, record.params_every)

@@ -12,9 +12,17 @@ from pydantic import Field, create_model
 
 from app.api.schemas.base import Strict, pairs, point, tagged_union, whole
 from app.api.schemas.caps import LENIENT, Caps, by_dimension
-from app.api.schemas.objectives import DATA_DIMS, DIMS, objective_union
+from app.api.schemas.network_requests import check_length, network_predict, network_surface
+from app.api.schemas.objectives import (
+    DATA_DIMS,
+    DIMS,
+    NETWORK,
+    network_point,
+    objective_union,
+)
 from app.api.schemas.options import (
     ClipSpec,
+    FirstOrderOptimizerConfig,
     OptimizerConfig,
     RecordSpec,
     ScheduleSpec,
@@ -36,8 +44,20 @@ def check_pairs(bounds: list[list[float]] | None, field: str) -> None:
             raise FieldError(f"{field}[{axis}]", f"needs min < max, got [{lo}, {hi}]")
 
 
-def named(name: str, dim: int | None) -> str:
+Dim = int | str | None  # a dimension, NETWORK, or None for the lenient variant
+
+
+def named(name: str, dim: Dim) -> str:
+    if dim == NETWORK:
+        return f"{name}Network"
     return f"{name}{dim}D" if dim is not None else f"{name}Lenient"
+
+
+def weights(dim: Dim, description: str | None = None) -> Any:
+    """A point of an objective of this dimension (a network's: as long as its dim)."""
+    if dim == NETWORK:
+        return network_point(description or "the network's weights and biases (its dim)")
+    return point(dim or max(DIMS), description)  # type: ignore[arg-type]
 
 
 class RunOptionsBase(Strict):
@@ -79,8 +99,11 @@ class RunsBase(RunOptionsBase):
             raise FieldError(
                 "steps", f"steps × runs = {work} is over the cap of {caps.max_steps_times_runs}"
             )
+        objective = self.objective.build()  # type: ignore[attr-defined]
+        for i, run in enumerate(runs):
+            check_length(objective, run.start, f"runs[{i}].start")
         return RunProblem(
-            objective=self.objective.build(),  # type: ignore[attr-defined]
+            objective=objective,
             runs=tuple(
                 RunConfig(
                     run.optimizer.name,
@@ -114,18 +137,18 @@ class TuneBase(RunsBase):
         return self.problem(), num
 
 
-def _run_spec(dim: int | None) -> type[Strict]:
-    start = point(dim) if dim is not None else point(max(DIMS))
+def _run_spec(dim: Dim) -> type[Strict]:
+    start = weights(dim)
     return create_model(
         named("RunSpec", dim),
         __base__=Strict,
-        optimizer=(OptimizerConfig, ...),
+        optimizer=(FirstOrderOptimizerConfig if dim == NETWORK else OptimizerConfig, ...),
         start=(start | None, Field(None, description="defaults to the objective's default start")),
         label=(str, Field("", max_length=80)),
     )
 
 
-def _runs(caps: Caps, dim: int | None, tune: bool) -> type[Strict]:
+def _runs(caps: Caps, dim: Dim, tune: bool) -> type[Strict]:
     fields = run_option_fields(caps, caps.max_steps, objective_union(dim))
     fields["runs"] = (
         Annotated[list[_run_spec(dim)], Field(min_length=1, max_length=caps.max_runs)],
@@ -194,12 +217,19 @@ class PointBase(Strict):
     pass
 
 
-def _inspect(dim: int | None) -> type[Strict]:
+class NetworkPointBase(PointBase):
+    def checked(self) -> tuple[Objective, list[float]]:
+        objective = self.objective.build()  # type: ignore[attr-defined]
+        check_length(objective, self.point, "point")  # type: ignore[attr-defined]
+        return objective, self.point  # type: ignore[attr-defined]
+
+
+def _inspect(dim: Dim) -> type[Strict]:
     return create_model(
         named("InspectRequest", dim),
-        __base__=PointBase,
+        __base__=NetworkPointBase if dim == NETWORK else PointBase,
         objective=(objective_union(dim), ...),
-        point=(point(dim or max(DIMS), "a point of the objective's dimension"), ...),
+        point=(weights(dim, "a point of the objective's dimension"), ...),
     )
 
 
@@ -229,31 +259,55 @@ def _predict(dim: int | None) -> type[Strict]:
     )
 
 
-def by_dim(make: Any, dims: tuple[int, ...], description: str) -> Any:
-    """One variant per dimension, chosen by the objective; a lenient one reports errors."""
+def by_dim(make: Any, dims: tuple[int, ...], description: str, *, network: Any = None) -> Any:
+    """One variant per dimension, chosen by the objective, and the network's variant made by
+    network() if given; a lenient one reports errors."""
+    variants = {str(d): make(d) for d in dims}
+    if network is not None:
+        variants[NETWORK] = network()
     return tagged_union(
-        {str(d): make(d) for d in dims},
-        by_dimension(dims),
+        variants,
+        by_dimension(dims, networks=network is not None),
         hidden={LENIENT: make(None)},
         description=description,
     )
 
 
 def runs_body(caps: Caps) -> Any:
-    return by_dim(lambda d: _runs(caps, d, tune=False), DIMS, "a race of optimizer runs")
+    return by_dim(
+        lambda d: _runs(caps, d, tune=False),
+        DIMS,
+        "a race of optimizer runs",
+        network=lambda: _runs(caps, NETWORK, tune=False),
+    )
 
 
 def tune_body(caps: Caps) -> Any:
-    return by_dim(lambda d: _runs(caps, d, tune=True), DIMS, "POST /runs' body plus num")
+    return by_dim(
+        lambda d: _runs(caps, d, tune=True),
+        DIMS,
+        "POST /runs' body plus num",
+        network=lambda: _runs(caps, NETWORK, tune=True),
+    )
 
 
 def surface_body(caps: Caps) -> Any:
-    return by_dim(lambda d: _surface(caps, d), DIMS, "the loss over a grid")
+    return by_dim(
+        lambda d: _surface(caps, d),
+        DIMS,
+        "the loss over a grid, or over a slice of a network's weight space",
+        network=lambda: network_surface(caps),
+    )
 
 
 def inspect_body() -> Any:
-    return by_dim(_inspect, DIMS, "a point of an objective")
+    return by_dim(_inspect, DIMS, "a point of an objective", network=lambda: _inspect(NETWORK))
 
 
 def predict_body() -> Any:
-    return by_dim(_predict, DATA_DIMS, "a model-fitting objective and points")
+    return by_dim(
+        _predict,
+        DATA_DIMS,
+        "a model-fitting objective or a network, and points",
+        network=network_predict,
+    )

@@ -10,15 +10,23 @@ from pydantic_core import PydanticCustomError
 
 from app.api.schemas.base import Finite, Strict, dict_get, pairs, point, tagged_union, whole
 from app.api.schemas.caps import LENIENT, Caps
-from app.api.schemas.objectives import DIMS, dim_of, objective_union
+from app.api.schemas.network_requests import check_length
+from app.api.schemas.objectives import DIMS, NETWORK, dim_of, is_network, objective_union
 from app.api.schemas.options import (
+    FIRST_ORDER_MODELS,
     OPTIMIZER_MODELS,
     ClipSpec,
     OptimizerConfig,
     ScheduleSpec,
     setting_field,
 )
-from app.api.schemas.requests import RunOptionsBase, check_pairs, run_option_fields
+from app.api.schemas.requests import (
+    RunOptionsBase,
+    check_pairs,
+    named,
+    run_option_fields,
+    weights,
+)
 from app.errors import FieldError
 from app.optim import OPTIMIZERS, HyperParam, Schedule
 from app.runs import RunConfig, RunProblem, StartGrid, SweepRange, sweepable
@@ -103,12 +111,15 @@ class OverBase(Strict):
         return self
 
 
-def _over(caps: Caps, dim: int, opt: str) -> type[Strict]:
+def _over(caps: Caps, dim: int | str, opt: str) -> type[Strict]:
+    """A start grid (not for a network: its dim is too large for one) or one setting's range."""
     specs = {h.name: h for h in OPTIMIZERS[opt].hyperparams}
-    fields: dict[str, Any] = {"start": (_start_grid(caps, dim), None)}
+    fields: dict[str, Any] = {}
+    if dim != NETWORK:
+        fields["start"] = (_start_grid(caps, dim), None)  # type: ignore[arg-type]
     for name in sweepable(opt):
         fields[name] = (_range(opt, specs[name], caps), None)
-    return create_model(f"Over{dim}D{opt.capitalize()}", __base__=OverBase, **fields)
+    return create_model(f"Over{named('', dim)}{opt.capitalize()}", __base__=OverBase, **fields)
 
 
 class SweepBase(RunOptionsBase):
@@ -141,6 +152,7 @@ class SweepBase(RunOptionsBase):
             raise FieldError(
                 "steps", f"runs × steps = {work} is over the cap of {self.caps.max_sweep_work}"
             )
+        check_length(objective, self.start, "start")  # type: ignore[attr-defined]
         start = None if self.start is None else tuple(self.start)  # type: ignore[attr-defined]
         run = RunConfig(opt.name, checked, start)
         return RunProblem(objective=objective, runs=(run,), **self.options()), what
@@ -151,7 +163,7 @@ class SweepBase(RunOptionsBase):
         return name
 
 
-def _sweep(caps: Caps, dim: int | None, opt: str | None) -> type[Strict]:
+def _sweep(caps: Caps, dim: int | str | None, opt: str | None) -> type[Strict]:
     fields = run_option_fields(caps, caps.sweep_steps, objective_union(dim))
     if opt is None:  # lenient: reports what made the variant unknowable
         fields |= {"optimizer": (OptimizerConfig, ...), "over": (dict[str, Any], ...)}
@@ -163,8 +175,10 @@ def _sweep(caps: Caps, dim: int | None, opt: str | None) -> type[Strict]:
                 Field(description='{"start": grid} or one numeric setting: {"lr": range}'),
             ),
         }
-    fields["start"] = (point(dim or max(DIMS)) | None, None)
-    name = f"SweepRequest{dim}D{opt.capitalize()}" if opt and dim else "SweepRequestLenient"
+    fields["start"] = (weights(dim) | None, None)
+    name = (
+        f"{named('SweepRequest', dim)}{opt.capitalize()}" if opt and dim else "SweepRequestLenient"
+    )
     model = create_model(name, __base__=SweepBase, **fields)
     model.caps = caps
     rules = SWEEP_RULES.get(opt or "")
@@ -181,11 +195,21 @@ def _dim_and_name(body: Any, dim: int | None, dims: tuple[int, ...]) -> str:
     return LENIENT
 
 
+def _sweep_tag(body: Any) -> str:
+    spec = dict_get(body, "objective")
+    if is_network(spec):
+        name = dict_get(dict_get(body, "optimizer"), "name")
+        known = isinstance(name, str) and name in FIRST_ORDER_MODELS
+        return f"{NETWORK}:{name}" if known else LENIENT
+    return _dim_and_name(body, dim_of(spec), DIMS)
+
+
 def sweep_body(caps: Caps) -> Any:
     variants = {f"{d}:{o}": _sweep(caps, d, o) for d in DIMS for o in OPTIMIZERS}
+    variants |= {f"{NETWORK}:{o}": _sweep(caps, NETWORK, o) for o in FIRST_ORDER_MODELS}
     return tagged_union(
         variants,
-        lambda body: _dim_and_name(body, dim_of(dict_get(body, "objective")), DIMS),
+        _sweep_tag,
         hidden={LENIENT: _sweep(caps, None, None)},
         description="one optimizer over many learning rates or start points",
     )
