@@ -2,6 +2,7 @@
 // custom formula), the optimizers with their hyper-parameters, and the caps. Everything the page
 // knows about an objective (its dimension, minima, formula, suggested learning rates) comes
 // from here, never from a copy in the page.
+import { NETWORK_ENTRY } from "./netstate.js";
 import { MAX_RUNS, MAX_STEPS, objectiveSpec } from "./state.js";
 
 export const GROUPS = [
@@ -9,6 +10,7 @@ export const GROUPS = [
   ["model-fitting", "Model-fitting losses"],
   ["worked-example", "Worked examples"],
   ["one-dimensional", "One-dimensional"],
+  ["network", "Neural networks"],
 ];
 
 export class Catalog {
@@ -25,12 +27,13 @@ export class Catalog {
   async load() {
     const limits = this.api.limits().catch(() => null); // optional: the page has safe defaults
     const [objectives, optimizers] = await Promise.all([this.api.objectives(), this.api.optimizers()]);
-    this.objectives = objectives.objectives ?? [];
+    // A network is described by the page (net/mode.js): its dimension follows from its spec.
+    this.objectives = [...(objectives.objectives ?? []), NETWORK_ENTRY];
     this.byId = Object.fromEntries(this.objectives.map((o) => [o.id, o]));
     this.optimizers = optimizers.optimizers ?? [];
     this.optByName = Object.fromEntries(this.optimizers.map((o) => [o.name, o]));
     this.limits = await limits;
-    for (const o of this.objectives) this.described.set(key(o.id, {}), Promise.resolve(o));
+    for (const o of this.objectives) if (o !== NETWORK_ENTRY) this.described.set(key(o.id, {}), Promise.resolve(o));
   }
 
   // The objective of `state` as the server builds it (options applied; a formula parsed).

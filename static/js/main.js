@@ -7,6 +7,7 @@ import { RUN_COLORS } from "./colorscale.js";
 import { FrameSink } from "./frame.js";
 import { bindInputs } from "./inputs.js";
 import { LiveRunner } from "./live.js";
+import { isNetwork } from "./netstate.js";
 import { ObjectivePanel } from "./objective.js";
 import { Player } from "./player.js";
 import { checkOptions, checkRuns, decodeState, encodeState, objectiveSpec, runsRequest } from "./state.js";
@@ -90,13 +91,13 @@ export class Playground {
     }
     if (s.objective === "custom") s.expression ||= DEFAULT_EXPRESSION;
     const listed = this.catalog.byId[s.objective];
-    const opts = checkOptions(s.options, listed?.options ?? []);
+    const opts = isNetwork(s) ? { options: s.options, problems: [] } : checkOptions(s.options, listed?.options ?? []); // net/mode.js checks its own
     s.options = opts.options;
     const runs = checkRuns(s.runs, this.catalog.optByName);
     s.runs = runs.runs.length ? runs.runs : [{ optimizer: "sgd", hp: {} }];
     for (const p of [...opts.problems, ...runs.problems]) notes.push(`Ignored from the URL: ${p}.`);
     try {
-      this.meta = await this.catalog.describe(s);
+      this.meta = await this.describe(s);
     } catch (e) {
       notes.push(`The URL's objective is not valid (${e.message}); showing Rosenbrock's banana.`);
       Object.assign(s, { objective: "rosenbrock", start: null, view: null, options: {} });
@@ -120,6 +121,14 @@ export class Playground {
 
   // ---- the objective ---------------------------------------------------------------------------
 
+  // The objective of `state` as the server builds it; a network's page (net/mode.js) is fetched
+  // the first time one is chosen, and describes the network itself.
+  async describe(state) {
+    if (!isNetwork(state)) return this.catalog.describe(state);
+    this.net ??= await import("./net/mode.js").then((m) => m.networkMode(this));
+    return this.net.meta();
+  }
+
   // Show the objective `this.meta` everywhere: panel, view, data panel, runs, surface.
   applyObjective() {
     const meta = this.meta;
@@ -129,6 +138,7 @@ export class Playground {
     this.view().setObjective(meta, this.currentView(), this.startPoint());
     this.dataPanel.setObjective(meta);
     this.runsEditor.setLrSource((name) => this.catalog.suggestedLr(this.meta, name));
+    this.net?.apply(meta);
     this.runsEditor.setRuns(this.state.runs);
     this.requestSurface();
   }
@@ -138,7 +148,7 @@ export class Playground {
     Object.assign(s, { objective: id, options: {}, start: null, view: null });
     if (id === "custom") s.expression ||= DEFAULT_EXPRESSION;
     try {
-      this.meta = await this.catalog.describe(s);
+      this.meta = await this.describe(s);
     } catch (e) {
       return this.status.notify(`Could not load the objective: ${e.message}`, "error");
     }
@@ -221,6 +231,7 @@ export class Playground {
   }
 
   setStart(point, { rerun = true } = {}) {
+    if (this.net?.active) return; // a network starts from its initial weights
     this.state.start = point.map((v) => Number(v.toPrecision(5))); // 5 digits: finer than a pixel
     this.view().setStart(this.state.start);
     this.objectivePanel.showStart(this.meta.param_names ?? ["x", "y"], this.state.start);
@@ -241,8 +252,9 @@ export class Playground {
     const request = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
     const metas = request.runs.map((r) => ({ label: r.label, optimizer: r.optimizer.name, lr: r.optimizer.lr }));
     // Mini-batches are drawn for the whole batch of runs: then no run can be computed alone.
-    const splittable = !(Number(this.state.options.batch_size) > 0);
-    const job = this.runner.run(request, this.meta.dim, metas, { from, play }, { splittable });
+    const splittable = !(Number(this.state.options.batch_size) > 0) && !this.net?.active;
+    const Traces = this.net?.active ? this.net.Traces : undefined;
+    const job = this.runner.run(request, this.meta.dim, metas, { from, play }, { splittable, Traces });
     document.body.dataset.job = String(job); // read with data-drawn-job by benchmarks/page.py
     this.urlDirty = true;
   }
@@ -255,18 +267,20 @@ export class Playground {
     this.frames.setRuns(job.metas.map((m) => m.label), this.state.runs);
     this.view().setTraces(traces, this.colors);
     this.player.setTraces(traces, job.intent.from);
+    this.net?.showTraces(traces, job);
     if (job.intent.play) this.player.play();
   }
 
   runFailed(e, job) {
     if (job.id < this.shownJob) return;
     this.failed = true;
-    this.status.notify(`The run failed: ${e.message ?? e}`, "error");
+    if (!this.net?.failed(e)) this.status.notify(`The run failed: ${e.message ?? e}`, "error");
   }
 
   // ---- the surface: the newest request wins, one at a time ------------------------------------
 
   requestSurface() {
+    if (this.net?.active) return this.net.requestSlice();
     const spec = objectiveSpec(this.state);
     this.surfaceJob.pending = { spec, key: JSON.stringify(spec), bounds: this.currentView().map((r) => r.slice()), resolution: this.view().resolution() };
     this.pumpSurface();
