@@ -5,7 +5,6 @@
 // train and test loss and accuracy. main.js calls meta(), apply(), showTraces(), frame().
 import { el } from "../dom.js";
 import { NETWORK_ID, VIEW_OPTIONS } from "../netstate.js";
-import { objectiveSpec } from "../state.js";
 import { buildNetworkControls } from "./controls.js";
 import { SLICES, checkNetworkOptions } from "./options.js";
 import { NetPanel } from "./panel.js";
@@ -54,6 +53,10 @@ class NetMode {
     const { options, problems } = checkNetworkOptions(s.options);
     s.options = options;
     s.csv ||= sessionStorage.getItem(CSV_KEY) ?? "";
+    if (options.dataset === "csv" && !s.csv) {
+      options.dataset = "xor"; // a table is never in a URL: this session has none to train on
+      problems.push("o.dataset=csv needs a table pasted in this browser session; showing XOR");
+    }
     if (problems.length) this.page.status.notify(`Ignored from the URL: ${problems.join("; ")}.`, "warn");
     for (const run of s.runs) if (run.optimizer === "newton") Object.assign(run, { optimizer: "adam", hp: {} });
     return {
@@ -107,6 +110,7 @@ class NetMode {
     const p = this.page;
     p.state.options[name] = value;
     p.urlDirty = true;
+    if (name === "dataset" && value === "csv" && !p.state.csv.trim()) return this.controls?.setCsvError("Paste a table with a header line and rows.");
     if (!VIEW_OPTIONS.includes(name)) return p.rerun();
     this.panel.clear();
     this.requestSlice();
@@ -137,6 +141,7 @@ class NetMode {
     if (!this.active) return;
     const p = this.page;
     this.specKey = job.id;
+    this.spec = job.request.objective; // the network of these traces (the settings may move on)
     const s = p.state.options;
     if (s.show != null) s.show = Math.min(s.show, traces.runs.length - 1);
     this.panel.setRuns(job.metas.map((m) => m.label), this.shown());
@@ -169,10 +174,10 @@ class NetMode {
     const p = this.page;
     const traces = p.player.traces;
     const run = traces?.runs?.[this.shown()];
-    if (!this.active || !run?.weights) return;
+    if (!this.active || !run?.weights || !this.spec) return;
     const view = p.state.view;
     const span = view ? Math.max(...view.flat().map(Math.abs)) : null;
-    this.slices.request(objectiveSpec(p.state), run, p.state.options.slice, span);
+    this.slices.request(this.spec, run, p.state.options.slice, span);
   }
 
   drawSlice({ data, bounds, answer }) {
@@ -193,13 +198,13 @@ class NetMode {
   // Every frame: the shown run's weights at the playhead to the side panel.
   frame(traces, k) {
     const run = traces?.runs?.[this.shown()];
-    if (!this.active || !run?.weightsAt) return;
+    if (!this.active || !run?.weightsAt || !this.spec) return;
     if (traces.done && this.sliced !== traces) {
       this.sliced = traces; // a finished race (whole or streamed): its landscape
       this.requestSlice();
     }
     const kk = Math.min(k, run.n - 1);
-    this.panel.follow(objectiveSpec(this.page.state), this.specKey, run.weightsAt(kk), traces.steps[kk]);
+    this.panel.follow(this.spec, this.specKey, run.weightsAt(kk), traces.steps[kk]);
     this.panel.render();
     const loss = run.loss[kk];
     const root = $("surface");
