@@ -2,8 +2,13 @@
 // custom formula), the optimizers with their hyper-parameters, and the caps. Everything the page
 // knows about an objective (its dimension, minima, formula, suggested learning rates) comes
 // from here, never from a copy in the page.
-import { NETWORK_ENTRY } from "./netstate.js";
 import { MAX_RUNS, MAX_STEPS, objectiveSpec } from "./state.js";
+
+// A network (net/mode.js, fetched when one is chosen) is not in GET /objectives: its dimension
+// follows from its spec. The picker offers it here.
+export const NETWORK_ID = "mlp";
+const NETWORK_ENTRY = { id: NETWORK_ID, title: "Neural network on data (MLP)", group: "network" };
+export const isNetwork = (state) => state?.objective === NETWORK_ID;
 
 export const GROUPS = [
   ["test-function", "Test functions"],
@@ -27,7 +32,6 @@ export class Catalog {
   async load() {
     const limits = this.api.limits().catch(() => null); // optional: the page has safe defaults
     const [objectives, optimizers] = await Promise.all([this.api.objectives(), this.api.optimizers()]);
-    // A network is described by the page (net/mode.js): its dimension follows from its spec.
     this.objectives = [...(objectives.objectives ?? []), NETWORK_ENTRY];
     this.byId = Object.fromEntries(this.objectives.map((o) => [o.id, o]));
     this.optimizers = optimizers.optimizers ?? [];

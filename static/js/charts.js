@@ -26,9 +26,8 @@ export class Charts {
     for (const s of this.specs) ro.observe(s.el);
   }
 
-  // What each chart plots: [{yLabel, log (false: always linear), series: [{field, suffix,
-  // dash}]}] for the two chart boxes (a network's: train and test loss, and accuracy); no
-  // argument for the default (loss, ‖gradient‖). The caller then calls setup().
+  // Each chart's {yLabel, log: false to stay linear, series: [{field, suffix, dash}]}; none: the
+  // defaults. Then setup().
   setSpecs(specs = null) {
     this.specs = specs ? specs.map((sp, i) => ({ ...sp, el: this.defaults[i].el })) : this.defaults;
   }

@@ -2,12 +2,11 @@
 // configuration (state.js, kept in the URL), the live runner (every change re-runs at once), the
 // player (the one frame loop) and the visuals. Each module has one job; this file only routes.
 import { ApiError, createApi } from "./api.js";
-import { Catalog } from "./catalog.js";
+import { Catalog, isNetwork } from "./catalog.js";
 import { RUN_COLORS } from "./colorscale.js";
 import { FrameSink } from "./frame.js";
 import { bindInputs } from "./inputs.js";
 import { LiveRunner } from "./live.js";
-import { isNetwork } from "./netstate.js";
 import { ObjectivePanel } from "./objective.js";
 import { Player } from "./player.js";
 import { checkOptions, checkRuns, decodeState, encodeState, objectiveSpec, runsRequest } from "./state.js";
@@ -109,7 +108,7 @@ export class Playground {
     // Runs without a rate (the first view's race) get the server's suggestion for this objective.
     this.fillRates();
     this.applyObjective();
-    const first = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
+    const first = this.raceRequest();
     this.frames.setRuns(first.runs.map((r) => r.label), this.state.runs); // legends before data
     bindInputs(this);
     mountViews($("views"), viewContext(this));
@@ -216,7 +215,7 @@ export class Playground {
   // the server's rule in words, or null when it could not tune (the rates stay as they were).
   async tune() {
     this.fillRates();
-    const body = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
+    const body = this.raceRequest();
     try {
       const answer = await this.api.tune(body);
       answer.runs.forEach((r, i) => {
@@ -228,6 +227,11 @@ export class Playground {
       this.status.notify(`Could not tune: ${e.message}`, "error");
       return null;
     }
+  }
+
+  // The POST /runs body of the configuration: a network's is built by net/mode.js.
+  raceRequest() {
+    return this.net?.active ? this.net.request() : runsRequest(this.state, this.startPoint(), this.catalog.optByName);
   }
 
   setStart(point, { rerun = true } = {}) {
@@ -249,7 +253,7 @@ export class Playground {
   rerun({ from = "keep", play = false } = {}) {
     if (!this.meta) return;
     this.status.clear();
-    const request = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
+    const request = this.raceRequest();
     const metas = request.runs.map((r) => ({ label: r.label, optimizer: r.optimizer.name, lr: r.optimizer.lr }));
     // Mini-batches are drawn for the whole batch of runs: then no run can be computed alone.
     const splittable = !(Number(this.state.options.batch_size) > 0) && !this.net?.active;

@@ -1,7 +1,6 @@
 // state.js — the whole configuration ⇄ URL query string, and the POST /runs body built from it.
 // Pure (no DOM): opening a shared URL must reproduce exactly the same runs, so this round-trip
 // is unit-tested in node.
-import { VIEW_OPTIONS, isNetwork, networkSpec, paramsEvery, roughDim } from "./netstate.js";
 
 export const MAX_RUNS = 8;
 export const MAX_STEPS = 20000;
@@ -26,7 +25,6 @@ export function defaultState() {
     logScale: true,
     stop: { loss_below: null, grad_norm_below: null },
     seed: 0,
-    csv: "", // a network's own table: too long for a URL, kept for the session (net/mode.js)
   };
 }
 
@@ -218,10 +216,6 @@ function badValue(h, v) {
 // The objective SPEC of the API: {"id": …, ...options} or {"expression": …}.
 export function objectiveSpec(state) {
   if (state.objective === "custom") return { expression: state.expression };
-  if (isNetwork(state)) {
-    const own = Object.fromEntries(Object.entries(state.options ?? {}).filter(([k]) => !VIEW_OPTIONS.includes(k)));
-    return networkSpec(own, state.csv);
-  }
   return { id: state.objective, ...(state.options ?? {}) };
 }
 
@@ -257,24 +251,17 @@ export function runLabel(run, index, optimizerMeta) {
 
 // The POST /runs body for the current state; `start` is resolved by the caller (default start).
 export function runsRequest(state, start, optimizersByName = {}) {
-  const net = isNetwork(state);
   const body = {
     objective: objectiveSpec(state),
     runs: state.runs.map((run, i) => ({
       optimizer: optimizerBody(run, optimizersByName[run.optimizer]),
-      // A network starts from its initial weights (the spec's init and seed).
-      ...(net ? {} : { start: start.slice() }),
+      start: start.slice(),
       label: runLabel(run, i, optimizersByName[run.optimizer]),
     })),
     steps: state.steps,
     record: recordFor(state.steps),
     seed: state.seed,
   };
-  if (net) {
-    const columns = String(state.csv ?? "").split("\n", 1)[0].split(/[,\t]/).length;
-    const every = paramsEvery(state.steps, state.runs.length, roughDim(body.objective, columns));
-    body.record = { every: recordFor(state.steps).every ?? 1, params_every: every };
-  }
   const stop = {};
   if (state.stop?.loss_below != null) stop.loss_below = state.stop.loss_below;
   if (state.stop?.grad_norm_below != null) stop.grad_norm_below = state.stop.grad_norm_below;

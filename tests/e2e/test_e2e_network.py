@@ -29,8 +29,12 @@ def settle(page) -> None:
 
 def panel_at(page, step: int) -> dict:
     """The network panel's data once it shows `step`, and its data picture's pixels."""
-    page.wait_for_selector(f"[data-testid=net-panel][data-ready='1'][data-step='{step}']", timeout=30_000)
-    data = json.loads(page.eval_on_selector("[data-testid=net-panel]", "e => JSON.stringify(e.dataset)"))
+    page.wait_for_selector(
+        f"[data-testid=net-panel][data-ready='1'][data-step='{step}']", timeout=30_000
+    )
+    data = json.loads(
+        page.eval_on_selector("[data-testid=net-panel]", "e => JSON.stringify(e.dataset)")
+    )
     data["pixels"] = page.eval_on_selector(CANVAS, "c => c.toDataURL()")
     data.update(json.loads(page.eval_on_selector("#surface", "e => JSON.stringify(e.dataset)")))
     return data
@@ -73,7 +77,7 @@ def test_the_backpropagation_view_steps_layer_by_layer_from_the_keyboard(gdp):
     page.keyboard.press("ArrowRight")  # the radio group: to "gradients"
     assert page.get_by_test_id("net-edges-gradients").is_checked()
     panel = page.get_by_test_id("net-panel")
-    page.wait_for_selector("[data-testid=net-panel][data-stage='0']")
+    page.wait_for_selector("[data-testid=net-panel][data-show=gradients][data-stage='0']")
     assert panel.get_attribute("data-edges") == str(4 * 1)  # the output layer's weights first
     page.get_by_test_id("net-layer-next").focus()
     page.keyboard.press("Enter")
@@ -108,8 +112,12 @@ def test_a_pasted_csv_trains_and_a_bad_one_is_named_by_row_and_column(gdp):
         box.fill("\n".join(bad))
     assert answer.value.status == 422
     error = page.get_by_test_id("net-csv-error")
-    page.wait_for_function("() => document.querySelector('[data-testid=net-csv-error]').textContent")
-    assert "row 3, column 'x1'" in error.inner_text() and "not a number ('abc')" in error.inner_text()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=net-csv-error]').textContent"
+    )
+    assert (
+        "row 3, column 'x1'" in error.inner_text() and "not a number ('abc')" in error.inner_text()
+    )
     assert box.get_attribute("aria-invalid") is not None
     # The last good network stays on screen.
     assert page.get_attribute("[data-testid=net-panel]", "data-step") == "120"

@@ -1,14 +1,16 @@
-// A network on the page: its settings ⇄ URL and the API spec (netstate.js, net/options.js), the
+// A network on the page: its settings ⇄ URL and the API spec (net/spec.js, net/options.js), the
 // race's traces with sparse weights and their projection onto a slice (net/traces.js), and the
 // pure parts of its pictures (net/datadraw.js, net/diagram.js).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { hiddenLayers, networkSpec, paramsEvery, roughDim } from "../../static/js/netstate.js";
+import { hiddenLayers, networkRequest, networkSpec, paramsEvery, roughDim } from "../../static/js/net/spec.js";
 import { checkNetworkOptions, parseLayers } from "../../static/js/net/options.js";
 import { NetTraceSet, projectPoint, thinPath } from "../../static/js/net/traces.js";
 import { heatColor, heatSignature } from "../../static/js/net/datadraw.js";
 import { largest, reached, stageText, unitPositions } from "../../static/js/net/diagram.js";
-import { decodeState, encodeState, objectiveSpec, runsRequest } from "../../static/js/state.js";
+import { decodeState, encodeState, runsRequest } from "../../static/js/state.js";
+
+const objectiveSpec = (state, csv = "") => networkRequest(state, {}, csv).objective;
 
 test("a network's settings survive the URL and become the API's nested spec", () => {
   const state = decodeState("objective=mlp");
@@ -30,22 +32,21 @@ test("a network's settings survive the URL and become the API's nested spec", ()
   }
 });
 
-test("a pasted table travels in the spec but never in the URL", () => {
-  const state = { ...decodeState("objective=mlp&o.dataset=csv"), csv: "a,b,y\n1,2,x" };
-  assert.deepEqual(objectiveSpec(state).dataset, { csv: "a,b,y\n1,2,x" });
-  assert.ok(!encodeState(state).includes("a,b,y"));
+test("a pasted table travels in the spec; the texts' table takes no size or noise", () => {
+  const state = decodeState("objective=mlp&o.dataset=csv");
+  assert.deepEqual(objectiveSpec(state, "a,b,y\n1,2,x").dataset, { csv: "a,b,y\n1,2,x" });
   assert.deepEqual(networkSpec({ dataset: "black-box", n: 50, noise: 0.3 }).dataset, { name: "black-box" });
 });
 
 test("a network's race starts from its initial weights and keeps them sparsely when large", () => {
   const state = decodeState("objective=mlp&o.hidden=32/32/32/32&steps=2000&run=adam:lr=0.01&run=sgd:lr=0.1");
-  const body = runsRequest(state, [0, 0]);
+  const body = networkRequest(state);
   assert.ok(body.runs.every((r) => !("start" in r)));
   const dim = roughDim(body.objective);
   assert.equal(dim, 3 * 32 + 3 * 33 * 32 + 33);
   assert.deepEqual(body.record, { every: 1, params_every: paramsEvery(2000, 2, dim) });
   assert.ok(body.record.params_every > 1);
-  assert.deepEqual(runsRequest(decodeState("objective=mlp"), [0, 0]).record, { every: 1, params_every: 1 });
+  assert.deepEqual(networkRequest(decodeState("objective=mlp")).record, { every: 1, params_every: 1 });
   assert.ok("start" in runsRequest(decodeState("objective=rosenbrock"), [1, 2]).runs[0]);
 });
 

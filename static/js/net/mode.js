@@ -4,7 +4,8 @@
 // the side panel shows the data with the prediction and the network itself; the charts show
 // train and test loss and accuracy. main.js calls meta(), apply(), showTraces(), frame().
 import { el } from "../dom.js";
-import { NETWORK_ID, VIEW_OPTIONS } from "../netstate.js";
+import { NETWORK_ID } from "../catalog.js";
+import { VIEW_OPTIONS, networkRequest } from "./spec.js";
 import { buildNetworkControls } from "./controls.js";
 import { SLICES, checkNetworkOptions } from "./options.js";
 import { NetPanel } from "./panel.js";
@@ -39,6 +40,7 @@ class NetMode {
     this.Traces = NetTraceSet;
     this.charts = null; // "classes" | "values": which chart specs are up
     this.specKey = 0;
+    this.csv = "";
     document.head.append(el("link", { rel: "stylesheet", href: new URL("../../css/net.css", import.meta.url).href }));
     this.panel = new NetPanel($("net-panel"), page.api, { onShow: (i) => this.set("show", i) });
     this.slices = new SliceJob(page.api, { onSlice: (s) => this.drawSlice(s), onError: (msg) => page.status.notify(msg, "warn") });
@@ -52,8 +54,8 @@ class NetMode {
     const s = this.page.state;
     const { options, problems } = checkNetworkOptions(s.options);
     s.options = options;
-    s.csv ||= sessionStorage.getItem(CSV_KEY) ?? "";
-    if (options.dataset === "csv" && !s.csv) {
+    this.csv ||= sessionStorage.getItem(CSV_KEY) ?? ""; // a table is too long for a URL
+    if (options.dataset === "csv" && !this.csv) {
       options.dataset = "xor"; // a table is never in a URL: this session has none to train on
       problems.push("o.dataset=csv needs a table pasted in this browser session; showing XOR");
     }
@@ -91,7 +93,7 @@ class NetMode {
       : this.saved.hint;
     p.runsEditor.setOptimizers(on ? p.catalog.optimizers.filter((o) => !o.needs_hessian) : p.catalog.optimizers);
     if (on && !this.active) p.surface.setStart(null);
-    if (on) this.controls = buildNetworkControls($("network-options"), p.state.options, p.state.csv, { onChange: (n, v) => this.set(n, v), onCsv: (t) => this.setCsv(t) });
+    if (on) this.controls = buildNetworkControls($("network-options"), p.state.options, this.csv, { onChange: (n, v) => this.set(n, v), onCsv: (t) => this.setCsv(t) });
     else if (this.active) this.useCharts(null);
     this.active = on;
     this.panel.clear();
@@ -110,7 +112,7 @@ class NetMode {
     const p = this.page;
     p.state.options[name] = value;
     p.urlDirty = true;
-    if (name === "dataset" && value === "csv" && !p.state.csv.trim()) return this.controls?.setCsvError("Paste a table with a header line and rows.");
+    if (name === "dataset" && value === "csv" && !this.csv.trim()) return this.controls?.setCsvError("Paste a table with a header line and rows.");
     if (!VIEW_OPTIONS.includes(name)) return p.rerun();
     this.panel.clear();
     this.requestSlice();
@@ -118,7 +120,7 @@ class NetMode {
 
   setCsv(text) {
     const p = this.page;
-    p.state.csv = text;
+    this.csv = text;
     try {
       sessionStorage.setItem(CSV_KEY, text);
     } catch {
@@ -126,6 +128,12 @@ class NetMode {
     }
     this.controls?.setCsvError("");
     if (p.state.options.dataset === "csv") p.rerun({ from: "start", play: true });
+  }
+
+  // The POST /runs body of the race (main.js raceRequest()).
+  request() {
+    const p = this.page;
+    return networkRequest(p.state, p.catalog.optByName, this.csv);
   }
 
   // A failed run: a bad cell of the table is named next to the table.

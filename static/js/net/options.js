@@ -1,7 +1,7 @@
 // net/options.js — the network's settings the page offers, with their ranges (those of the API's
 // mlp spec), and the check of values read from a URL: a bad one is dropped (its default
 // applies) and named, rather than sent on to fail every request. Pure: unit-tested in node.
-import { MAX_LAYERS, MAX_UNITS, networkDefaults } from "../netstate.js";
+import { MAX_LAYERS, MAX_UNITS, networkDefaults } from "./spec.js";
 
 export const DATASETS = [
   ["xor", "XOR (4 quadrants)"],

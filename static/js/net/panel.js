@@ -134,7 +134,7 @@ export class NetPanel {
     this.netCaption.textContent = this.show === "gradients" ? stageText(fit, sizes, this.stage) : `${sizes.join("-")} ${a.architecture.activation} network, ${a.architecture.output.toUpperCase()} loss. Orange: positive weight, blue: negative; wider: larger. Units are tinted by their bias.`;
     this.prev.disabled = this.stage <= 0;
     this.next.disabled = this.stage >= fit.gradient.length - 1;
-    Object.assign(this.root.dataset, { ready: "1", step: String(a.step), kind, heat: fit.grid ? heatSignature(fit.grid) : "", edges: String(edges), stage: String(this.stage) });
+    Object.assign(this.root.dataset, { ready: "1", step: String(a.step), kind, heat: fit.grid ? heatSignature(fit.grid) : "", edges: String(edges), stage: String(this.stage), show: this.show });
   }
 }
 

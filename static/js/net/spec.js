@@ -1,11 +1,10 @@
-// netstate.js — a network objective's settings as the page keeps them (flat options in the URL,
-// o.dataset=xor&o.hidden=8/8…) and the nested `mlp` spec of the API built from them. Pure (no
-// DOM), so a shared URL rebuilds exactly the same network; the rest of the network page is
-// fetched with import() only when a network is chosen (net/mode.js).
+// net/spec.js — a network objective's settings as the page keeps them (flat options in the URL,
+// o.dataset=xor&o.hidden=8/8…), the nested `mlp` spec of the API built from them, and the POST
+// /runs body of a network's race. Pure (no DOM), so a shared URL rebuilds exactly the same
+// network: unit-tested in node.
+import { NETWORK_ID } from "../catalog.js";
+import { recordFor, runsRequest } from "../state.js";
 
-export const NETWORK_ID = "mlp";
-// GET /objectives lists the built-in objectives only; the page adds the network to its picker.
-export const NETWORK_ENTRY = { id: NETWORK_ID, title: "Neural network on data (MLP)", group: "network" };
 export const MAX_LAYERS = 4;
 export const MAX_UNITS = 32;
 export const TEXT_DATASETS = ["black-box"]; // the texts' table: no size, noise or data seed
@@ -17,8 +16,6 @@ export const VIEW_OPTIONS = ["slice", "show"];
 export function networkDefaults() {
   return { dataset: "xor", hidden: [8, 8], activation: "tanh", output: "auto", weight_decay: 0, init: "xavier", seed: 0, slice: "pca" };
 }
-
-export const isNetwork = (state) => state?.objective === NETWORK_ID;
 
 // Hidden layer sizes from the URL's value: "8/8" decodes to [8, 8], "8" to 8, "" to none.
 export function hiddenLayers(value) {
@@ -64,4 +61,17 @@ export function roughDim(spec, csvColumns = 3) {
 // (losses and accuracies still come every step).
 export function paramsEvery(steps, runs, dim, budget = 400000) {
   return Math.max(1, Math.ceil((steps * runs * dim) / budget));
+}
+
+// The POST /runs body of a network's race: its spec, no start (the runs start from the
+// network's initial weights), losses and accuracies every step and the weights every k-th.
+export function networkRequest(state, optimizersByName = {}, csv = "") {
+  const body = runsRequest(state, [], optimizersByName);
+  const own = Object.fromEntries(Object.entries(state.options ?? {}).filter(([k]) => !VIEW_OPTIONS.includes(k)));
+  body.objective = networkSpec(own, csv);
+  for (const run of body.runs) delete run.start;
+  const columns = csv.split("\n", 1)[0].split(/[,\t]/).length;
+  const every = paramsEvery(state.steps, state.runs.length, roughDim(body.objective, columns));
+  body.record = { every: recordFor(state.steps).every ?? 1, params_every: every };
+  return body;
 }
