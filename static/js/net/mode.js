@@ -45,7 +45,7 @@ class NetMode {
     this.panel = new NetPanel($("net-panel"), page.api, { onShow: (i) => this.set("show", i) });
     this.slices = new SliceJob(page.api, { onSlice: (s) => this.drawSlice(s), onError: (msg) => page.status.notify(msg, "warn") });
     this.sliceRow = this.sliceControl();
-    this.saved = { hint: $("surface").querySelector(".plot-head .hint").textContent, headings: [$("loss-heading").textContent, $("grad-heading").textContent] };
+    this.saved = { hint: $("surface").querySelector(".plot-head .hint").textContent, key: $("surface").querySelector(".key").textContent, headings: [$("loss-heading").textContent, $("grad-heading").textContent] };
   }
 
   // The objective the rest of the page sees: a 2-D surface (the slice), with the URL's network
@@ -91,6 +91,7 @@ class NetMode {
     $("surface").querySelector(".plot-head .hint").textContent = on
       ? "The loss over a plane of weight space; the paths projected onto it. Wheel or +/− to zoom."
       : this.saved.hint;
+    $("surface").querySelector(".key").textContent = on ? "● the runs' start (their initial weights) · lines: each run's path projected onto the plane · dots: the weights at this step" : this.saved.key;
     p.runsEditor.setOptimizers(on ? p.catalog.optimizers.filter((o) => !o.needs_hessian) : p.catalog.optimizers);
     if (on && !this.active) p.surface.setStart(null);
     if (on) this.controls = buildNetworkControls($("network-options"), p.state.options, this.csv, { onChange: (n, v) => this.set(n, v), onCsv: (t) => this.setCsv(t) });

@@ -9,7 +9,7 @@ import { drawNetworkData, heatSignature } from "./datadraw.js";
 import { drawNetwork, stageText } from "./diagram.js";
 
 const MARGIN = { left: 46, right: 10, top: 10, bottom: 38 };
-const RESOLUTION = 48; // grid points per axis of the decision map
+const RESOLUTION = 64; // grid points per axis of the decision map
 
 export class NetPanel {
   // onShow(index): the learner picked another run to show.
