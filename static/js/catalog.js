@@ -4,11 +4,18 @@
 // from here, never from a copy in the page.
 import { MAX_RUNS, MAX_STEPS, objectiveSpec } from "./state.js";
 
+// A network (net/mode.js, fetched when one is chosen) is not in GET /objectives: its dimension
+// follows from its spec. The picker offers it here.
+export const NETWORK_ID = "mlp";
+const NETWORK_ENTRY = { id: NETWORK_ID, title: "Neural network on data (MLP)", group: "network" };
+export const isNetwork = (state) => state?.objective === NETWORK_ID;
+
 export const GROUPS = [
   ["test-function", "Test functions"],
   ["model-fitting", "Model-fitting losses"],
   ["worked-example", "Worked examples"],
   ["one-dimensional", "One-dimensional"],
+  ["network", "Neural networks"],
 ];
 
 export class Catalog {
@@ -25,12 +32,12 @@ export class Catalog {
   async load() {
     const limits = this.api.limits().catch(() => null); // optional: the page has safe defaults
     const [objectives, optimizers] = await Promise.all([this.api.objectives(), this.api.optimizers()]);
-    this.objectives = objectives.objectives ?? [];
+    this.objectives = [...(objectives.objectives ?? []), NETWORK_ENTRY];
     this.byId = Object.fromEntries(this.objectives.map((o) => [o.id, o]));
     this.optimizers = optimizers.optimizers ?? [];
     this.optByName = Object.fromEntries(this.optimizers.map((o) => [o.name, o]));
     this.limits = await limits;
-    for (const o of this.objectives) this.described.set(key(o.id, {}), Promise.resolve(o));
+    for (const o of this.objectives) if (o !== NETWORK_ENTRY) this.described.set(key(o.id, {}), Promise.resolve(o));
   }
 
   // The objective of `state` as the server builds it (options applied; a formula parsed).

@@ -10,9 +10,10 @@ const fmt = (v) => (v === null || v === undefined ? "—" : formatNumber(v));
 export class Charts {
   constructor(lossEl, gradEl, { onScrub }) {
     this.specs = [
-      { el: lossEl, field: "loss", yLabel: "loss" },
-      { el: gradEl, field: "gradNorm", yLabel: "‖gradient‖" },
+      { el: lossEl, yLabel: "loss", series: [{ field: "loss" }] },
+      { el: gradEl, yLabel: "‖gradient‖", series: [{ field: "gradNorm" }] },
     ];
+    this.defaults = this.specs;
     this.onScrub = onScrub;
     this.plots = [];
     this.log = true;
@@ -25,6 +26,12 @@ export class Charts {
     for (const s of this.specs) ro.observe(s.el);
   }
 
+  // Each chart's {yLabel, log: false to stay linear, series: [{field, suffix, dash}]}; none: the
+  // defaults. Then setup().
+  setSpecs(specs = null) {
+    this.specs = specs ? specs.map((sp, i) => ({ ...sp, el: this.defaults[i].el })) : this.defaults;
+  }
+
   // (Re)build both charts: needed when the runs or the y scale type change.
   setup(labels, colors, log) {
     this.traces = null; // the old traces' runs may not match the new labels: start empty
@@ -32,8 +39,9 @@ export class Charts {
     this.colors = colors;
     this.log = log;
     for (const p of this.plots) p.destroy();
-    this.plots = this.specs.map((s) => {
-      s.el.dataset.scale = log ? "log" : "linear";
+    this.plots = this.specs.map((spec) => {
+      const s = { ...spec, log: log && spec.log !== false };
+      s.el.dataset.scale = s.log ? "log" : "linear";
       const width = Math.max(200, s.el.clientWidth);
       const opts = {
         width,
@@ -48,7 +56,7 @@ export class Charts {
         },
         axes: [
           { ...AXIS, label: "step", labelSize: 20, size: 36, values: (u, t) => t.map((v) => (v === null ? "" : formatNumber(v, 3))) },
-          log
+          s.log
             ? {
                 // Log mode plots log10(value) on a linear scale, labelled in decades.
                 ...AXIS, label: `${s.yLabel} (log scale)`, labelSize: 20, size: 54,
@@ -59,18 +67,21 @@ export class Charts {
         ],
         series: [
           { label: "step", value: (u, v) => (v === null || v === undefined ? "—" : String(v)) },
-          ...labels.map((label, i) => ({
-            label,
-            stroke: colors[i % colors.length],
-            width: 1.6,
-            spanGaps: false,
-            points: { show: false },
-            value: (u, v) => fmt(v === null || v === undefined ? v : log ? 10 ** v : v),
-          })),
+          ...labels.flatMap((label, i) =>
+            s.series.map((line) => ({
+              label: `${label}${line.suffix ?? ""}`,
+              stroke: colors[i % colors.length],
+              width: 1.6,
+              dash: line.dash,
+              spanGaps: false,
+              points: { show: false },
+              value: (u, v) => fmt(v === null || v === undefined ? v : s.log ? 10 ** v : v),
+            })),
+          ),
         ],
         hooks: { draw: [(u) => this.drawCursorLine(u)] },
       };
-      const u = new uPlot(opts, this.data(s.field), s.el);
+      const u = new uPlot(opts, this.data(s), s.el);
       u.over.addEventListener("click", () => {
         if (u.cursor.idx !== null && u.cursor.idx !== undefined) this.onScrub?.(u.cursor.idx);
       });
@@ -82,20 +93,26 @@ export class Charts {
   // New names for the same series (a run's setting changed): only the legend's text.
   relabel(labels) {
     this.labels = labels;
-    for (const u of this.plots) {
-      labels.forEach((label, i) => {
-        u.series[i + 1].label = label;
-        const cell = u.root.querySelectorAll(".u-legend .u-series")[i + 1]?.querySelector(".u-label");
+    for (const [p, u] of this.plots.entries()) {
+      const lines = this.specs[p].series;
+      for (let j = 1; j < u.series.length; j++) {
+        const label = `${labels[Math.floor((j - 1) / lines.length)]}${lines[(j - 1) % lines.length].suffix ?? ""}`;
+        u.series[j].label = label;
+        const cell = u.root.querySelectorAll(".u-legend .u-series")[j]?.querySelector(".u-label");
         if (cell) cell.textContent = label;
-      });
+      }
     }
   }
 
-  data(field) {
+  data(spec) {
+    const log = this.log && spec.log !== false;
     // One empty step rather than none: uPlot then lays out its axes at once, so the plot area
     // does not jump when the first data arrive.
-    if (!this.traces) return [[0], ...this.labels.map(() => [null])];
-    return chartSeries(this.traces, this.upto, field, this.log);
+    if (!this.traces) return [[0], ...this.labels.flatMap(() => spec.series.map(() => [null]))];
+    const per = spec.series.map((line) => chartSeries(this.traces, this.upto, line.field, log));
+    const out = [per[0][0]];
+    this.traces.runs.forEach((_, i) => per.forEach((d) => out.push(d[i + 1])));
+    return out;
   }
 
   // Lines up to recorded index `upto` (the furthest step watched, so that scrubbing back keeps
@@ -105,7 +122,7 @@ export class Charts {
     this.traces = traces;
     this.cursor = cursor;
     this.upto = Math.max(cursor, upto);
-    this.plots.forEach((u, i) => u.setData(this.data(this.specs[i].field)));
+    this.plots.forEach((u, i) => u.setData(this.data(this.specs[i])));
     // The steps at the marker and at the lines' end, as data-cursor-step / data-last-step.
     const stepAt = (k) => (traces && k >= 0 && k < traces.length ? String(traces.steps[k]) : "");
     for (const s of this.specs) {

@@ -61,6 +61,7 @@ export class FrameSink {
       p.dataPanel.follow(spec, p.state.runs.map(() => p.startPoint()), 0, this.labels);
     }
     p.dataPanel.render();
+    p.net?.frame(traces, k);
     p.controls.update({
       playing,
       busy: p.runner.busy,

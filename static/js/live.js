@@ -36,10 +36,11 @@ export class LiveRunner {
   // Compute `request` (a POST /runs body) for traces of dimension `dim` with per-run `metas`;
   // `intent` travels with the job to onTraces (how the caller wants it shown). `splittable`:
   // each run's numbers do not depend on the others' (no mini-batches drawn for the batch);
-  // `refine`: a recomputation of what is on screen, which any newer change may abort.
-  run(request, dim, metas, intent = {}, { splittable = false, refine = false } = {}) {
+  // `refine`: a recomputation of what is on screen, which any newer change may abort;
+  // `Traces`: the TraceSet class to fill (a network's keeps its weights apart, net/traces.js).
+  run(request, dim, metas, intent = {}, { splittable = false, refine = false, Traces = TraceSet } = {}) {
     clearTimeout(this.settleTimer);
-    const job = { request, dim, metas, intent, refine, id: ++this.serial, stream: isLong(request) };
+    const job = { request, dim, metas, intent, refine, Traces, id: ++this.serial, stream: isLong(request) };
     const index = splittable && !job.stream ? changedRun(this.shown?.request, request) : -1;
     if (index >= 0) Object.assign(job, { splice: index, request: oneRun(request, index), full: request });
     this.pending = job;
@@ -82,7 +83,7 @@ export class LiveRunner {
   async whole(job) {
     const body = await this.api.runs(job.request, { signal: job.ctl.signal });
     if (job.splice !== undefined) return this.spliced(job, body);
-    const traces = TraceSet.fromJSON(job.dim, job.metas, body);
+    const traces = job.Traces.fromJSON(job.dim, job.metas, body);
     this.shown = { request: job.request, traces };
     this.on.onTraces(traces, job);
     this.on.onDone(traces, job);
@@ -109,7 +110,7 @@ export class LiveRunner {
 
   async stream(job) {
     this.lastStream = performance.now();
-    const traces = new TraceSet(job.dim, job.metas);
+    const traces = new job.Traces(job.dim, job.metas);
     let shown = false;
     await this.api.streamRuns(job.request, {
       signal: job.ctl.signal,

@@ -2,7 +2,7 @@
 // configuration (state.js, kept in the URL), the live runner (every change re-runs at once), the
 // player (the one frame loop) and the visuals. Each module has one job; this file only routes.
 import { ApiError, createApi } from "./api.js";
-import { Catalog } from "./catalog.js";
+import { Catalog, isNetwork } from "./catalog.js";
 import { RUN_COLORS } from "./colorscale.js";
 import { FrameSink } from "./frame.js";
 import { LiveRunner } from "./live.js";
@@ -89,13 +89,13 @@ export class Playground {
     }
     if (s.objective === "custom") s.expression ||= DEFAULT_EXPRESSION;
     const listed = this.catalog.byId[s.objective];
-    const opts = checkOptions(s.options, listed?.options ?? []);
+    const opts = isNetwork(s) ? { options: s.options, problems: [] } : checkOptions(s.options, listed?.options ?? []); // net/mode.js checks its own
     s.options = opts.options;
     const runs = checkRuns(s.runs, this.catalog.optByName);
     s.runs = runs.runs.length ? runs.runs : [{ optimizer: "sgd", hp: {} }];
     for (const p of [...opts.problems, ...runs.problems]) notes.push(`Ignored from the URL: ${p}.`);
     try {
-      this.meta = await this.catalog.describe(s);
+      this.meta = await this.describe(s);
     } catch (e) {
       notes.push(`The URL's objective is not valid (${e.message}); showing Rosenbrock's banana.`);
       Object.assign(s, { objective: "rosenbrock", start: null, view: null, options: {} });
@@ -107,7 +107,7 @@ export class Playground {
     // Runs without a rate (the first view's race) get the server's suggestion for this objective.
     this.fillRates();
     this.applyObjective();
-    const first = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
+    const first = this.raceRequest();
     this.frames.setRuns(first.runs.map((r) => r.label), this.state.runs); // legends before data
     this.chrome.inputs(this);
     this.lessons?.ready();
@@ -118,6 +118,14 @@ export class Playground {
 
   // ---- the objective ---------------------------------------------------------------------------
 
+  // The objective of `state` as the server builds it; a network's page (net/mode.js) is fetched
+  // the first time one is chosen, and describes the network itself.
+  async describe(state) {
+    if (!isNetwork(state)) return this.catalog.describe(state);
+    this.net ??= await import("./net/mode.js").then((m) => m.networkMode(this));
+    return this.net.meta();
+  }
+
   // Show the objective `this.meta` everywhere: panel, view, data panel, runs, surface.
   applyObjective() {
     const meta = this.meta;
@@ -127,6 +135,7 @@ export class Playground {
     this.view().setObjective(meta, this.currentView(), this.startPoint());
     this.dataPanel.setObjective(meta);
     this.runsEditor.setLrSource((name) => this.catalog.suggestedLr(this.meta, name));
+    this.net?.apply(meta);
     this.runsEditor.setRuns(this.state.runs);
     this.requestSurface();
   }
@@ -136,7 +145,7 @@ export class Playground {
     Object.assign(s, { objective: id, options: {}, start: null, view: null });
     if (id === "custom") s.expression ||= DEFAULT_EXPRESSION;
     try {
-      this.meta = await this.catalog.describe(s);
+      this.meta = await this.describe(s);
     } catch (e) {
       return this.status.notify(`Could not load the objective: ${e.message}`, "error");
     }
@@ -204,7 +213,7 @@ export class Playground {
   // the server's rule in words, or null when it could not tune (the rates stay as they were).
   async tune() {
     this.fillRates();
-    const body = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
+    const body = this.raceRequest();
     try {
       const answer = await this.api.tune(body);
       answer.runs.forEach((r, i) => {
@@ -218,7 +227,13 @@ export class Playground {
     }
   }
 
+  // The POST /runs body of the configuration: a network's is built by net/mode.js.
+  raceRequest() {
+    return this.net?.active ? this.net.request() : runsRequest(this.state, this.startPoint(), this.catalog.optByName);
+  }
+
   setStart(point, { rerun = true } = {}) {
+    if (this.net?.active) return; // a network starts from its initial weights
     this.state.start = point.map((v) => Number(v.toPrecision(5))); // 5 digits: finer than a pixel
     this.view().setStart(this.state.start);
     this.objectivePanel.showStart(this.meta.param_names ?? ["x", "y"], this.state.start);
@@ -237,11 +252,12 @@ export class Playground {
   rerun({ from = "keep", play = false, fresh = false } = {}) {
     if (!this.meta) return;
     this.status.clear();
-    const request = runsRequest(this.state, this.startPoint(), this.catalog.optByName);
+    const request = this.raceRequest();
     const metas = request.runs.map((r) => ({ label: r.label, optimizer: r.optimizer.name, lr: r.optimizer.lr }));
     // Mini-batches are drawn for the whole batch of runs: then no run can be computed alone.
-    const splittable = !(Number(this.state.options.batch_size) > 0);
-    const job = this.runner.run(request, this.meta.dim, metas, { from, play }, { splittable });
+    const splittable = !(Number(this.state.options.batch_size) > 0) && !this.net?.active;
+    const Traces = this.net?.active ? this.net.Traces : undefined;
+    const job = this.runner.run(request, this.meta.dim, metas, { from, play }, { splittable, Traces });
     document.body.dataset.job = String(job); // read with data-drawn-job by benchmarks/page.py
     if (fresh) this.firstWanted = job;
     this.urlDirty = true;
@@ -255,18 +271,20 @@ export class Playground {
     this.frames.setRuns(job.metas.map((m) => m.label), this.state.runs);
     this.view().setTraces(traces, this.colors);
     this.player.setTraces(traces, job.intent.from);
+    this.net?.showTraces(traces, job);
     if (job.intent.play) this.player.play();
   }
 
   runFailed(e, job) {
     if (job.id < this.shownJob || job.id < this.firstWanted) return;
     this.failed = true;
-    this.status.notify(`The run failed: ${e.message ?? e}`, "error");
+    if (!this.net?.failed(e)) this.status.notify(`The run failed: ${e.message ?? e}`, "error");
   }
 
   // ---- the surface: the newest request wins, one at a time ------------------------------------
 
   requestSurface() {
+    if (this.net?.active) return this.net.requestSlice();
     const spec = objectiveSpec(this.state);
     this.surfaceJob.pending = { spec, key: JSON.stringify(spec), bounds: this.currentView().map((r) => r.slice()), resolution: this.view().resolution() };
     this.pumpSurface();

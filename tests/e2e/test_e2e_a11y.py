@@ -136,3 +136,31 @@ def test_no_axe_violations_on_the_embed(gdp_browser, live_server, viewport, quer
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_no_axe_violations_with_a_network_and_its_views(gdp_browser, live_server, viewport):
+    """A network on data: its settings and CSV box, the slice, the decision map, the network in
+    its backpropagation view, the train/test charts."""
+    width, height = viewport
+    context = gdp_browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(live_server + "/?objective=mlp&o.dataset=spiral&steps=60&run=adam:lr=0.02")
+        page.wait_for_selector("body[data-phase=ready]", timeout=15_000)
+        play_to_end(page)
+        page.wait_for_selector("[data-testid=net-panel][data-ready='1'][data-step='60']")
+        page.wait_for_selector("#surface[data-slice=pca][data-ready='1']", timeout=30_000)
+        page.get_by_test_id("net-edges-gradients").check()
+        page.wait_for_selector("[data-testid=net-layer-next]:visible")
+        violations = axe_violations(page)
+        assert not violations, f"axe-core with a network at {width}px:\n{readable(violations)}"
+        page.select_option("[data-testid=net-dataset]", "csv")
+        page.wait_for_selector("[data-testid=net-csv]:visible")
+        violations = axe_violations(page)
+        assert not violations, f"axe-core with the CSV box at {width}px:\n{readable(violations)}"
+        assert not errors, errors
+    finally:
+        context.close()
