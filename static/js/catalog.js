@@ -2,7 +2,7 @@
 // custom formula), the optimizers with their hyper-parameters, and the caps. Everything the page
 // knows about an objective (its dimension, minima, formula, suggested learning rates) comes
 // from here, never from a copy in the page.
-import { MAX_RUNS, MAX_STEPS, objectiveSpec } from "./state.js";
+import { MAX_RUNS, MAX_STEPS, checkOptions, checkRuns, objectiveSpec } from "./state.js";
 
 // A network (net/mode.js, fetched when one is chosen) is not in GET /objectives: its dimension
 // follows from its spec. The picker offers it here.
@@ -53,6 +53,23 @@ export class Catalog {
       this.described.set(k, p);
     }
     return this.described.get(k);
+  }
+
+  // A state read from a URL, made one the server offers: an unknown objective becomes
+  // Rosenbrock, unknown options and runs are dropped. Returns a note for each thing ignored.
+  checkState(s) {
+    const notes = [];
+    if (s.objective !== "custom" && !this.byId[s.objective]) {
+      notes.push(`Unknown objective “${s.objective}”; showing Rosenbrock's banana instead.`);
+      Object.assign(s, { objective: "rosenbrock", start: null, view: null, options: {} });
+    }
+    // A network's options are checked by net/mode.js, which knows its spec.
+    const opts = isNetwork(s) ? { options: s.options, problems: [] } : checkOptions(s.options, this.byId[s.objective]?.options ?? []);
+    s.options = opts.options;
+    const runs = checkRuns(s.runs, this.optByName);
+    s.runs = runs.runs.length ? runs.runs : [{ optimizer: "sgd", hp: {} }];
+    for (const p of [...opts.problems, ...runs.problems]) notes.push(`Ignored from the URL: ${p}.`);
+    return notes;
   }
 
   // The learning rate the server suggests for `optimizer` on objective `meta`.

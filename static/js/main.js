@@ -8,9 +8,9 @@ import { FrameSink } from "./frame.js";
 import { LiveRunner } from "./live.js";
 import { PAGE_CHROME } from "./pagechrome.js";
 import { Player } from "./player.js";
-import { checkOptions, checkRuns, decodeState, encodeState, objectiveSpec, runsRequest } from "./state.js";
+import { decodeState, encodeState, objectiveSpec, runsRequest } from "./state.js";
 import { StatusLine } from "./status.js";
-import { decodeSurface } from "./surfacedata.js";
+import { SurfaceQueue } from "./surfacequeue.js";
 
 const $ = (id) => document.getElementById(id);
 const DEFAULT_EXPRESSION = "x^2 + 10*y^2";
@@ -29,7 +29,12 @@ export class Playground {
     this.failed = false;
     this.shownJob = 0;
     this.firstWanted = 0; // the oldest job whose answer still belongs on screen
-    this.surfaceJob = { busy: false, pending: null };
+    this.surfaces = new SurfaceQueue(this.api, {
+      // An answer for another objective (picked meanwhile) would draw the wrong surface.
+      current: (job) => job.key === JSON.stringify(objectiveSpec(this.state)),
+      onAnswer: (data, answer, job) => this.view().setSurface(data, job.bounds),
+      onError: (e) => this.status.notify(`Could not compute the surface: ${e.message ?? e}`, "error"),
+    });
     this.urlAt = 0;
     this.urlDirty = false;
     this.status = new StatusLine($("status"));
@@ -81,19 +86,9 @@ export class Playground {
       this.lessons = await open.catch((e) => void this.status.notify(`Could not open the lessons: ${e.message ?? e}`, "error"));
     }
     const s = this.state;
-    const notes = [];
     this.objectivePanel.buildPicker(this.catalog.objectives);
-    if (s.objective !== "custom" && !this.catalog.byId[s.objective]) {
-      notes.push(`Unknown objective “${s.objective}”; showing Rosenbrock's banana instead.`);
-      Object.assign(s, { objective: "rosenbrock", start: null, view: null, options: {} });
-    }
+    const notes = this.catalog.checkState(s);
     if (s.objective === "custom") s.expression ||= DEFAULT_EXPRESSION;
-    const listed = this.catalog.byId[s.objective];
-    const opts = isNetwork(s) ? { options: s.options, problems: [] } : checkOptions(s.options, listed?.options ?? []); // net/mode.js checks its own
-    s.options = opts.options;
-    const runs = checkRuns(s.runs, this.catalog.optByName);
-    s.runs = runs.runs.length ? runs.runs : [{ optimizer: "sgd", hp: {} }];
-    for (const p of [...opts.problems, ...runs.problems]) notes.push(`Ignored from the URL: ${p}.`);
     try {
       this.meta = await this.describe(s);
     } catch (e) {
@@ -286,30 +281,9 @@ export class Playground {
   requestSurface() {
     if (this.net?.active) return this.net.requestSlice();
     const spec = objectiveSpec(this.state);
-    this.surfaceJob.pending = { spec, key: JSON.stringify(spec), bounds: this.currentView().map((r) => r.slice()), resolution: this.view().resolution() };
-    this.pumpSurface();
-  }
-
-  async pumpSurface() {
-    const q = this.surfaceJob;
-    if (q.busy || !q.pending) return;
-    const job = q.pending;
-    q.pending = null;
-    q.busy = true;
-    try {
-      const resp = await this.api.surface({ objective: job.spec, bounds: job.bounds, resolution: job.resolution, format: "f32" });
-      // An answer for another objective (picked meanwhile) would draw the wrong surface.
-      if (job.key === JSON.stringify(objectiveSpec(this.state))) this.view().setSurface(decodeSurface(resp), job.bounds);
-    } catch (e) {
-      // Every compute slot busy (views and re-runs at once): ask again after Retry-After.
-      if (e instanceof ApiError && e.status === 429) {
-        q.pending ??= job;
-        await new Promise((done) => setTimeout(done, 1000 * (Number(e.retryAfter) || 0.5)));
-      } else this.status.notify(`Could not compute the surface: ${e.message ?? e}`, "error");
-    } finally {
-      q.busy = false;
-      this.pumpSurface();
-    }
+    const bounds = this.currentView().map((r) => r.slice());
+    const body = { objective: spec, bounds, resolution: this.view().resolution(), format: "f32" };
+    this.surfaces.request({ key: JSON.stringify(spec), bounds, body });
   }
 
   // ---- the URL ---------------------------------------------------------------------------------

@@ -2,8 +2,7 @@
 // /surface with a slice) through the shown run's last weights, along the first two principal
 // components of its path or two random filter-normalised directions; every run's path is
 // projected onto the plane and drawn by the page's own surface view. The newest request wins.
-import { ApiError } from "../api.js";
-import { decodeSurface } from "../surfacedata.js";
+import { SurfaceQueue } from "../surfacequeue.js";
 import { thinPath } from "./traces.js";
 
 const RESOLUTION = 41;
@@ -11,44 +10,22 @@ const RESOLUTION = 41;
 export class SliceJob {
   // onSlice({data, bounds, answer}) when an answer for the newest request arrives.
   constructor(api, { onSlice, onError }) {
-    this.api = api;
-    this.on = { onSlice, onError };
-    this.busy = false;
-    this.pending = null;
     this.serial = 0;
+    this.onError = onError;
+    this.queue = new SurfaceQueue(api, {
+      current: (job) => job.id === this.serial,
+      onAnswer: (data, answer) => onSlice({ data, bounds: [[answer.x[0], answer.x.at(-1)], [answer.y[0], answer.y.at(-1)]], answer }),
+      onError: (e) => onError(`Could not compute the landscape slice: ${e.message ?? e}`),
+    });
   }
 
   // The slice for the traces on screen: the shown run's recorded weights are its path.
   request(spec, run, method, span = null) {
     const rows = run.weights.map((w) => w.row).filter((row) => row.every(Number.isFinite));
-    if (rows.length < 3) return this.on.onError("The shown run has too few finite weights for a slice: run more steps.");
+    if (rows.length < 3) return this.onError("The shown run has too few finite weights for a slice: run more steps.");
     const slice = { method, path: thinPath(rows), seed: 0 };
     if (span > 0) slice.span = span;
-    this.pending = { id: ++this.serial, body: { objective: spec, slice, resolution: RESOLUTION, format: "f32" } };
-    this.pump();
-  }
-
-  async pump() {
-    if (this.busy || !this.pending) return;
-    const job = this.pending;
-    this.pending = null;
-    this.busy = true;
-    try {
-      const answer = await this.api.surface(job.body);
-      if (job.id === this.serial) {
-        const data = decodeSurface(answer);
-        const bounds = [[answer.x[0], answer.x.at(-1)], [answer.y[0], answer.y.at(-1)]];
-        this.on.onSlice({ data, bounds, answer });
-      }
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 429) {
-        this.pending ??= job;
-        await new Promise((done) => setTimeout(done, 1000 * (Number(e.retryAfter) || 0.5)));
-      } else if (job.id === this.serial) this.on.onError(`Could not compute the landscape slice: ${e.message ?? e}`);
-    } finally {
-      this.busy = false;
-      this.pump();
-    }
+    this.queue.request({ id: ++this.serial, body: { objective: spec, slice, resolution: RESOLUTION, format: "f32" } });
   }
 }
 
