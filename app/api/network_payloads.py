@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from app.api.surface_payloads import as_f32
+from app.errors import FieldError
 from app.landscape import LandscapeError, landscape
 from app.objectives import Objective
 from app.objectives.network_view import network_of, network_report, weights_and_gradients
@@ -24,6 +25,8 @@ def slice_payload(
         land = landscape(objective, **plane, should_stop=should_stop)
     except LandscapeError as error:
         raise error.within("slice") from None
+    if not np.all(np.isfinite(land.alphas)):  # a path spanning past float's range
+        raise FieldError("slice.path", "its points are too far apart to draw a plane through")
     out = {
         "x": land.alphas,
         "y": land.betas,

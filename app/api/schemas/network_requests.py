@@ -20,6 +20,7 @@ MAX_NETWORK_PREDICT_POINTS = 8
 MAX_NETWORK_GRID = 128  # grid points per axis of the prediction over the data
 MAX_SLICE_RESOLUTION = 64  # a slice costs resolution² full passes over the train rows
 MAX_PATH_POINTS = 1_000
+MAX_SPAN = 1e6  # directions are scaled like the weights: beyond this every loss overflows
 SEED_MAX = 2**32 - 1
 
 
@@ -58,7 +59,10 @@ class SliceSpec(Strict):
     ) = Field(None, description="the run's points (trace params), projected onto the plane")
     seed: whole(ge=0, le=SEED_MAX) = Field(0, description="seed of the random directions")
     span: Finite | None = Field(
-        None, gt=0, description="α and β run over [−span, span]; default 1 (random) or the path's"
+        None,
+        gt=0,
+        le=MAX_SPAN,
+        description="α and β run over [−span, span]; default 1 (random) or the path's",
     )
 
     @model_validator(mode="after")
