@@ -6,8 +6,6 @@ import { Controls } from "./controls.js";
 import { CurveView } from "./curve1d.js";
 import { DataPanel } from "./datapanel.js";
 import { RunsEditor } from "./runs.js";
-import { mountShare } from "./share.js";
-import { runsRequest } from "./state.js";
 import { SurfaceView } from "./surface.js";
 import { RunTable } from "./table.js";
 
@@ -59,16 +57,23 @@ export function mountVisuals(page) {
   const runsEditor = new RunsEditor($("runs"), $("add-run"), {
     onChange: (runs) => page.changed(() => (page.state.runs = runs)),
   });
-  mountShare(
-    $("share"),
-    () => ({
-      traces: player().traces,
-      request: page.request ?? runsRequest(page.state, page.startPoint(), page.catalog.optByName),
-      endpoint: `${location.origin}${page.api.url("/runs")}`,
-      paramNames: page.meta?.param_names ?? ["x", "y"],
-    }),
-    (text, kind) => page.status.notify(text, kind),
-  );
+  // The export buttons' code is fetched on the first click: the first view does without it.
+  const share = $("share");
+  const context = () => ({
+    traces: player().traces,
+    request: page.request ?? page.raceRequest(),
+    endpoint: `${location.origin}${page.api.url("/runs")}`,
+    paramNames: page.meta?.param_names ?? ["x", "y"],
+  });
+  const firstClick = async (e) => {
+    const button = e.target.closest("[data-action]");
+    if (!button) return;
+    share.removeEventListener("click", firstClick);
+    const { mountShare } = await import("./share.js");
+    mountShare(share, context, (text, kind) => page.status.notify(text, kind));
+    button.click(); // now answered by the buttons' own handlers
+  };
+  share.addEventListener("click", firstClick);
   return {
     surface,
     curve,

@@ -240,6 +240,8 @@ def test_share_exports_csv_and_shows_the_curl_command(gdp):
     page = gdp.goto("/?objective=rosenbrock&steps=20&speed=0&run=adam:lr=0.05")
     page.get_by_role("button", name="Copy curl command").click()
     snippet = page.locator("#snippet")
+    # The buttons' code is fetched on the first click: the snippet follows a moment later.
+    page.wait_for_function("() => document.querySelector('#snippet').value.includes('curl')")
     assert "curl" in snippet.input_value() and "/api/v1/runs" in snippet.input_value()
     play_to_end(page)
     with page.expect_download() as info:
