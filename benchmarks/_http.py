@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import zlib
 from dataclasses import dataclass
 
 import h11
@@ -19,8 +20,8 @@ READ_BYTES = 65536
 class Answer:
     status: int
     headers: dict[str, str]
-    tail: bytes  # the last bytes of the body (still gzipped if the server compressed it)
-    size: int
+    tail: bytes  # the last bytes of the body, decompressed when the server gzipped it
+    size: int  # the bytes that crossed the wire
 
 
 class Connection:
@@ -54,7 +55,7 @@ class Connection:
             writer.write(self._h11.send(h11.Data(data=payload)))
         writer.write(self._h11.send(h11.EndOfMessage()))
         await writer.drain()
-        status, got, tail, size = 0, {}, b"", 0
+        status, got, tail, size, inflate = 0, {}, b"", 0, None
         while True:
             event = self._h11.next_event()
             if event is h11.NEED_DATA:
@@ -66,9 +67,13 @@ class Connection:
             elif isinstance(event, h11.Response):
                 status = event.status_code
                 got = {k.decode(): v.decode() for k, v in event.headers}
+                # A gzipped stream (JSON Lines) is inflated as it comes, as a browser does, so
+                # its last line can be read.
+                inflate = zlib.decompressobj(31) if got.get("content-encoding") == "gzip" else None
             elif isinstance(event, h11.Data):
                 size += len(event.data)
-                tail = (tail + bytes(event.data))[-self.tail_bytes :]
+                data = inflate.decompress(event.data) if inflate else bytes(event.data)
+                tail = (tail + data)[-self.tail_bytes :]
             elif isinstance(event, h11.EndOfMessage):
                 break
             elif isinstance(event, h11.ConnectionClosed):
