@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import TypeAdapter
 
-from app.api.responses import RunLine
+from app.api.run_responses import RunLine
 
 REF = "#/components/schemas/{model}"
 LINE = {"$ref": REF.format(model="RunLine")}

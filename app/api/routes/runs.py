@@ -16,8 +16,8 @@ from app.api.encoding import (
 from app.api.errors import TooMuchWork
 from app.api.limits import check_answer_size
 from app.api.openapi import RUN_LINE_CONTENT
-from app.api.responses import RunsOut
 from app.api.run_payloads import trace_items
+from app.api.run_responses import RunsOut
 from app.api.schemas import Bodies
 from app.api.streams import run_stream
 from app.runs import Simulation

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app.api.compute import Job, compute
 from app.api.encoding import StrictJSONResponse, accepts_gzip, encode_document, encoded_response
-from app.api.responses import SweepOut
+from app.api.run_responses import SweepOut
 from app.api.schemas import Bodies
 from app.runs import sweep
 
