@@ -53,7 +53,8 @@ def test_a_network_trains_and_its_decision_map_and_path_follow_the_playhead(gdp)
     page.get_by_test_id("net-hidden").fill("6, 6")
     page.get_by_test_id("net-hidden").dispatch_event("change")
     play_to_end(page)
-    assert "o.dataset=circles" in page.url and "o.hidden=6/6" in page.url
+    # The URL is rewritten at most every few hundred ms: wait for it.
+    page.wait_for_function("() => /o\\.dataset=circles.*o\\.hidden=6\\/6/.test(location.search)")
     page.get_by_test_id("reset").click()
     first = panel_at(page, 0)
     page.get_by_test_id("play").click()
@@ -66,6 +67,9 @@ def test_a_network_trains_and_its_decision_map_and_path_follow_the_playhead(gdp)
     assert last["slice"] == "pca" and int(last["points"]) > int(first["points"]) > 0
     assert float(last["pathLoss"]) < 0.5 * float(first["pathLoss"])
     assert page.get_by_test_id("loss-chart").get_attribute("data-last-step") == "200"
+    # The table gives the gradient's norm; its entries, one per weight, are not two numbers.
+    row = page.locator("[data-testid=run-table] tbody tr").first.inner_text()
+    assert "NaN" not in row and "—" in row, row
     gdp.assert_clean()
 
 

@@ -28,6 +28,12 @@ export class NetRunTrace extends RunTrace {
     } else this.gradNorm[k] = NaN;
   }
 
+  // A network's gradient has one entry per weight, not two on the plane: the table shows its
+  // norm (gradNorm) and "—" here.
+  gradAt() {
+    return null;
+  }
+
   // The recorded weights at or before recorded index k: {k, row, grad}, or null.
   weightsAt(k) {
     let lo = 0;
