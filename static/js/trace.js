@@ -109,7 +109,7 @@ export class TraceSet {
   // per-step statuses are not in it: a run is "running" until its last recorded step, which
   // carries its final status, exactly as the stream reports them.
   static fromJSON(dim, metas, body) {
-    const set = new TraceSet(dim, metas);
+    const set = new this(dim, metas);
     let longest = [];
     (body.runs ?? []).forEach((entry, i) => {
       const run = set.runs[i];
@@ -117,23 +117,23 @@ export class TraceSet {
       if (!run || !trace) return;
       const n = trace.step.length;
       if (n > longest.length) longest = trace.step;
-      for (let k = 0; k < n; k++) {
-        const state = {};
-        for (const [name, rows] of Object.entries(trace.state ?? {})) state[name] = rows[k];
-        run.push({
-          params: trace.params[k],
-          grad: trace.grad[k],
-          loss: trace.loss[k],
-          state,
-          status: k === n - 1 ? entry.status : "running",
-        });
-      }
+      const stepAt = this.stepReader(trace);
+      for (let k = 0; k < n; k++) run.push({ ...stepAt(k), status: k === n - 1 ? entry.status : "running" });
       run.done = entry;
       run.status = entry.status;
     });
     set.steps = longest.slice();
     set.done = true;
     return set;
+  }
+
+  // k -> recorded step k of a JSON trace, as a stream's step line gives it (its status aside).
+  static stepReader(trace) {
+    return (k) => {
+      const state = {};
+      for (const [name, rows] of Object.entries(trace.state ?? {})) state[name] = rows[k];
+      return { params: trace.params[k], grad: trace.grad[k], loss: trace.loss[k], state };
+    };
   }
 
   // Recorded index of an optimizer step number (for clicking a chart at step s).

@@ -70,35 +70,20 @@ export class NetTraceSet extends TraceSet {
     this.runs = metas.map((m) => new NetRunTrace(m));
   }
 
-  // A whole POST /runs answer: params, grad and state rows sit at params_step (every step
-  // without it); losses and metrics at every step.
-  static fromJSON(dim, metas, body) {
-    const set = new NetTraceSet(dim, metas);
-    let longest = [];
-    (body.runs ?? []).forEach((entry, i) => {
-      const run = set.runs[i];
-      const trace = entry?.trace;
-      if (!run || !trace) return;
-      const n = trace.step.length;
-      if (n > longest.length) longest = trace.step;
-      const at = new Map((trace.params_step ?? trace.step).map((s, j) => [s, j]));
-      for (let k = 0; k < n; k++) {
-        const j = at.get(trace.step[k]);
-        const metrics = Object.fromEntries(Object.entries(trace.metrics ?? {}).map(([name, v]) => [name, v[k]]));
-        run.push({
-          params: j === undefined ? null : trace.params[j],
-          grad: j === undefined ? null : trace.grad?.[j],
-          loss: trace.loss[k],
-          metrics,
-          status: k === n - 1 ? entry.status : "running",
-        });
-      }
-      run.done = entry;
-      run.status = entry.status;
-    });
-    set.steps = longest.slice();
-    set.done = true;
-    return set;
+  // A whole POST /runs answer: params and grad rows sit at params_step (every step without
+  // it); losses and metrics at every step.
+  static stepReader(trace) {
+    const at = new Map((trace.params_step ?? trace.step).map((s, j) => [s, j]));
+    return (k) => {
+      const j = at.get(trace.step[k]);
+      const metrics = Object.fromEntries(Object.entries(trace.metrics ?? {}).map(([name, v]) => [name, v[k]]));
+      return {
+        params: j === undefined ? null : trace.params[j],
+        grad: j === undefined ? null : trace.grad?.[j],
+        loss: trace.loss[k],
+        metrics,
+      };
+    };
   }
 
   // Whether the race classifies (its traces carry accuracies).
