@@ -35,11 +35,17 @@ class Job:
         self._released = False
 
     def should_stop(self) -> bool:
+        self.slots.turns.pass_on()  # asked often by every computation: a place to take turns
         return self.cancelled.is_set()
 
     def alive(self, until: float) -> bool:
         """False once the client left or time passed `until`."""
+        self.slots.turns.pass_on()
         return not self.cancelled.is_set() and time.monotonic() <= until
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """work(*args) in a worker thread, during this computation's turns."""
+        return await run_in_threadpool(self.slots.turns.run, work, *args)
 
     def release(self) -> None:
         """Stop the work and free the slot (once, whoever calls first)."""
@@ -87,7 +93,7 @@ async def run_watched(request: Request, job: Job, work: Callable[[Job], T]) -> T
 
         group.start_soon(watch)
         try:
-            result.append(await run_in_threadpool(work, job))
+            result.append(await job.run(work, job))
         except Exception as error:  # re-raised below, outside the task group
             failure.append(error)
         group.cancel_scope.cancel()

@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.api.encoding import dumps
 from app.api.errors import TooMuchWork, problem
 from app.api.metrics import BUSY, CAPACITY
+from app.api.turns import Turns
 from app.optim import OPTIMIZERS
 from app.runs import RecordRule, RunProblem
 
@@ -21,6 +22,7 @@ class ComputeSlots:
         self.limit = limit
         self._busy = 0
         self._lock = threading.Lock()
+        self.turns = Turns()  # admitted computations take turns at running Python
         CAPACITY.set(limit)
 
     def try_acquire(self) -> bool:

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app.api import run_payloads
@@ -88,7 +87,7 @@ def run_stream(problem: RunProblem, rule: RecordRule, request: Request, kind: st
         try:
             first = True
             while True:
-                chunk, failed = await run_in_threadpool(steps.chunk, first)
+                chunk, failed = await job.run(steps.chunk, first)
                 if chunk is None:
                     break
                 yield chunk
