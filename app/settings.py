@@ -89,6 +89,12 @@ class Settings(BaseSettings):
         le=0.1,
         description="how often a thread hands Python's GIL over (sys.setswitchinterval)",
     )
+    blas_threads: int = Field(
+        1,
+        ge=1,
+        le=256,
+        description="threads of NumPy's BLAS (matrix products) in the server",
+    )
     access_log: bool = Field(False, description="one JSON line per request on standard error")
     # Read as space- or comma-separated text, not JSON: GDP_EMBED_ORIGINS="https://a.org https://b.org".
     embed_origins: Annotated[tuple[str, ...], NoDecode] = Field(

@@ -4,8 +4,9 @@
    steps each, kept full until the probes are done), 10 more clients must get 429 with
    Retry-After at once, and /health is probed >= 200 times: p50 and p99 (target p99 <= 50 ms);
    the server's own event-loop watch gives the largest stall meanwhile (target <= 20 ms).
-2. The largest admitted request of each route, one at a time: the server's peak memory while it
-   answers (VmHWM, reset before each; target <= 300 MB).
+2. The largest admitted request of each route, one at a time (benchmarks/_largest.py): the
+   server's peak memory while it answers (VmHWM, reset before each; target <= 300 MB) and the
+   largest event-loop stall meanwhile (target <= 20 ms).
 3. A client that leaves a long JSON, JSON Lines and SSE request: the time from its disconnect to
    the work stopping (its compute slot free and the process idle; target <= 1 s each).
 
@@ -27,6 +28,7 @@ import httpx
 import numpy as np
 
 from app.settings import SETTINGS
+from benchmarks._largest import LARGEST, RUNS, STEPS, race
 
 ROOT = Path(__file__).resolve().parent.parent
 API = "/api/v1"
@@ -34,7 +36,6 @@ EXTRA_CLIENTS = 10
 PROBES = 200
 PROBE_EVERY = 0.02  # seconds between /health probes
 DEADLINE = 600.0
-RUNS, STEPS = SETTINGS.max_runs, SETTINGS.max_steps_times_runs // SETTINGS.max_runs
 MB = 1024 * 1024
 
 
@@ -49,15 +50,6 @@ def start_server() -> tuple[subprocess.Popen, str]:
     command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
     server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
     return server, f"http://127.0.0.1:{port}"
-
-
-def race(runs: int, steps: int, record: object = "final") -> dict:
-    return {
-        "objective": {"id": "rosenbrock"},
-        "runs": [{"optimizer": {"name": "adam", "lr": 0.001}}] * runs,
-        "steps": steps,
-        "record": record,
-    }
 
 
 async def wait_ready(client: httpx.AsyncClient) -> dict:
@@ -154,71 +146,16 @@ def reset_peak(pid: int) -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")  # resets VmHWM to the current RSS
 
 
-LARGEST = {
-    "POST /runs (JSON, the most numbers an answer may hold)": (
-        "/runs",
-        race(RUNS, SETTINGS.max_response_numbers // (RUNS * 12) - 1, "all"),
-        {},
-    ),
-    "POST /runs (JSON Lines, every step)": (
-        "/runs",
-        race(RUNS, STEPS, "all"),
-        {"accept": "application/jsonl"},
-    ),
-    "POST /runs (SSE, every step)": (
-        "/runs",
-        race(RUNS, STEPS, "all"),
-        {"accept": "text/event-stream"},
-    ),
-    "POST /surface (512 × 512)": (
-        "/surface",
-        {"objective": {"id": "rosenbrock"}, "resolution": SETTINGS.max_resolution},
-        {},
-    ),
-    "POST /sweeps (4,096 rates)": (
-        "/sweeps",
-        {
-            "objective": {"id": "rosenbrock"},
-            "optimizer": {"name": "adam"},
-            "over": {"lr": {"min": 1e-5, "max": 1, "num": SETTINGS.max_sweep_runs}},
-            "steps": SETTINGS.max_sweep_work // SETTINGS.max_sweep_runs,
-        },
-        {},
-    ),
-    "POST /tune (runs × num = 4,096)": (
-        "/tune",
-        {
-            **race(RUNS, SETTINGS.max_sweep_work // SETTINGS.max_sweep_runs),
-            "num": SETTINGS.max_sweep_runs // RUNS,
-        },
-        {},
-    ),
-    "POST /inspect (the backprop graph of a model fit)": (
-        "/inspect",
-        {"objective": {"id": "softmax-classifier"}, "point": [0.5, -0.5]},
-        {},
-    ),
-    "POST /predict (64 points × 512)": (
-        "/predict",
-        {"objective": {"id": "linear-regression"}, "points": [[0.5, 1.0]] * 64, "resolution": 512},
-        {},
-    ),
-    "GET /objectives/custom (a new formula's suggestions)": (
-        "/objectives/custom?expression=x%5E2%2B3*y%5E2%2Bsin(x*y)",
-        None,
-        {},
-    ),
-}
-
-
 async def memory(client: httpx.AsyncClient, pid: int) -> None:
-    """Phase 2: each route's largest admitted request alone; the server's peak memory."""
+    """Phase 2: each route's largest admitted request alone; the server's peak memory and the
+    longest the event loop waited meanwhile."""
     print(
-        "2. peak server memory (VmHWM) while answering each route's largest request "
-        "[target <= 300 MB]"
+        "2. each route's largest request alone: peak server memory (VmHWM) [target <= 300 MB] "
+        "and the largest event-loop stall [target <= 20 ms]"
     )
     for label, (path, body, headers) in LARGEST.items():
         reset_peak(pid)
+        before = await stalls(client)
         started = time.perf_counter()
         method = "GET" if body is None else "POST"
         async with client.stream(method, API + path, json=body, headers=headers) as r:
@@ -227,9 +164,11 @@ async def memory(client: httpx.AsyncClient, pid: int) -> None:
                 size += len(chunk)
         seconds = time.perf_counter() - started
         peak = peak_mb(pid)
+        low, high = largest_stall(before, await stalls(client))
         print(
             f"   {label}: {r.status_code}, {size / MB:.1f} MB sent in {seconds:.1f} s, "
-            f"peak {peak:.0f} MB [{'met' if peak <= 300 else 'MISSED'}]"
+            f"peak {peak:.0f} MB [{'met' if peak <= 300 else 'MISSED'}], "
+            f"stall {low * 1e3:g} to {high * 1e3:g} ms [{'met' if high <= 0.02 else 'MISSED'}]"
         )
 
 

@@ -69,6 +69,13 @@ def admit(request: Request) -> Job:
     return Job(slots, time.monotonic() + settings.request_deadline_seconds)
 
 
+async def converted(convert: Callable[..., T], *args: Any) -> T:
+    """A request turned into domain values in a worker thread: building its objective can take
+    tens of milliseconds (a pasted CSV of 5,000 rows, a generated dataset), which the event loop
+    must not wait for. No compute slot: the caps it checks come before any work is queued."""
+    return await run_in_threadpool(convert, *args)
+
+
 async def compute(request: Request, work: Callable[[Job], T]) -> T:
     """Run work(job) in a worker thread under a compute slot; a client disconnect cancels job."""
     job = admit(request)

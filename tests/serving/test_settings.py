@@ -46,6 +46,7 @@ def test_each_cap_is_read_from_its_variable(monkeypatch):
         ("GDP_MAX_STEPS", "0", "greater than or equal to 1"),
         ("GDP_REQUEST_DEADLINE_SECONDS", "-1", "greater than 0"),
         ("GDP_MAX_BODY_BYTES", "10", "1024"),
+        ("GDP_BLAS_THREADS", "0", "greater than or equal to 1"),
     ],
 )
 def test_a_bad_variable_stops_the_server_naming_it(name, value, words):
@@ -67,3 +68,25 @@ def test_the_caps_reach_the_app_and_limits():
 def test_settings_refuse_unknown_names():
     with pytest.raises(ValidationError):
         Settings(max_run=3)
+
+
+def test_the_server_limits_blas_threads_while_it_runs_and_restores_them():
+    # The lifespan runs on the main thread, as uvicorn runs it: OpenBLAS ignores a thread count
+    # set from any other thread.
+    result = python(
+        "import asyncio\n"
+        "from threadpoolctl import threadpool_info, threadpool_limits\n"
+        "from app.main import create_app\n"
+        "def blas():\n"
+        "    return [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']\n"
+        "threadpool_limits(3, user_api='blas')  # as a machine with more cores would have\n"
+        "app = create_app()\n"
+        "async def serve():\n"
+        "    async with app.router.lifespan_context(app):\n"
+        "        print(blas())\n"
+        "print(blas())\n"
+        "asyncio.run(serve())\n"
+        "print(blas())\n",
+        GDP_BLAS_THREADS="1",
+    )
+    assert result.stdout.split() == ["[3]", "[1]", "[3]"], result.stderr[-2000:]

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.api.compute import Job, compute
+from app.api.compute import Job, compute, converted
 from app.api.encoding import StrictJSONResponse, accepts_gzip, encode_document, encoded_response
 from app.api.network_responses import NetworkInspectOut
 from app.api.responses import InspectOut
@@ -29,14 +29,15 @@ def routes(bodies: Bodies) -> APIRouter:
     )
     async def inspect(body: Body, request: Request) -> Response:
         if isinstance(body, NetworkPointBase):
-            network, weights = body.checked()
+            network, weights = await converted(body.checked)
             gzip = accepts_gzip(request.headers)
 
             def network_work(job: Job) -> Any:
                 return encode_document(inspect_network(network, weights), gzip=gzip)
 
             return encoded_response(await compute(request, network_work))
-        objective, point, gzip = body.objective.build(), body.point, accepts_gzip(request.headers)
+        objective = await converted(body.objective.build)
+        point, gzip = body.point, accepts_gzip(request.headers)
 
         def work(job: Job) -> Any:
             return encode_document(inspect_point(objective, point), gzip=gzip)

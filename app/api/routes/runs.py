@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.api.compute import Job, compute
+from app.api.compute import Job, compute, converted
 from app.api.encoding import (
     Abandoned,
     StrictJSONResponse,
@@ -53,7 +53,7 @@ def routes(bodies: Bodies) -> APIRouter:
         responses={200: {"model": RunsOut, "content": RUN_LINE_CONTENT}},
     )
     async def runs(body: Body, request: Request) -> Response:
-        problem, rule, kind = body.problem(), body.rule(), wanted(request)
+        problem, rule, kind = await converted(body.problem), body.rule(), wanted(request)
         if kind != "json":
             return run_stream(problem, rule, request, kind)
         settings = request.app.state.settings

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.api.compute import Job, compute
+from app.api.compute import Job, compute, converted
 from app.api.encoding import StrictJSONResponse, accepts_gzip, encode_document, encoded_response
 from app.api.network_payloads import slice_payload
 from app.api.network_responses import SliceOut
@@ -34,7 +34,7 @@ def routes(bodies: Bodies) -> APIRouter:
     async def surface(body: Body, request: Request) -> Response:
         f32, gzip = body.format == "f32", accepts_gzip(request.headers)
         if isinstance(body, NetworkSurfaceBase):
-            network, plane = body.plane()
+            network, plane = await converted(body.plane)
 
             def network_work(job: Job) -> Any:
                 return encode_document(
@@ -43,7 +43,7 @@ def routes(bodies: Bodies) -> APIRouter:
                 )
 
             return encoded_response(await compute(request, network_work))
-        objective, bounds, resolution = body.grid()
+        objective, bounds, resolution = await converted(body.grid)
 
         def work(job: Job) -> Any:
             grid = surface_grid(objective, bounds, resolution)

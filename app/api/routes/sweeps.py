@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.api.compute import Job, compute
+from app.api.compute import Job, compute, converted
 from app.api.encoding import StrictJSONResponse, accepts_gzip, encode_document, encoded_response
 from app.api.run_responses import SweepOut
 from app.api.schemas import Bodies
@@ -27,7 +27,8 @@ def routes(bodies: Bodies) -> APIRouter:
         responses={200: {"model": SweepOut}},
     )
     async def sweeps(body: Body, request: Request) -> Response:
-        base, over = body.plan()  # every cap checked before the rates or starts are made
+        # Every cap is checked before the rates or starts are made.
+        base, over = await converted(body.plan)
         name, minima = body.over_name, base.objective.minima
         gzip = accepts_gzip(request.headers)
 

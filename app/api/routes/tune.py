@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.api.compute import Job, compute
+from app.api.compute import Job, compute, converted
 from app.api.encoding import StrictJSONResponse, accepts_gzip, encode_document, encoded_response
 from app.api.responses import TuneOut
 from app.api.schemas import Bodies
@@ -29,7 +29,8 @@ def routes(bodies: Bodies) -> APIRouter:
         responses={200: {"model": TuneOut}},
     )
     async def tune_route(body: Body, request: Request) -> Response:
-        base, num = body.tune_problem()  # caps between fields checked before anything is made
+        # The caps between fields are checked before anything is made.
+        base, num = await converted(body.tune_problem)
         gzip = accepts_gzip(request.headers)
 
         def work(job: Job) -> Any:
