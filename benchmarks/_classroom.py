@@ -48,6 +48,16 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     wall: float = 0.0  # seconds the measured sessions took
     load_cpu: float = 0.0  # CPU seconds this load generator spent on them
+    started: float = 0.0  # perf_counter() when the measured sessions began
+    finished: list[float] = field(default_factory=list)  # perf_counter() at each answer's end
+    # When the first student found no session left: until then every student was busy, so the
+    # requests answered by then measure the steady throughput, without the ragged end.
+    steady_until: float | None = None
+
+    def steady_throughput(self) -> tuple[int, float]:
+        """Requests answered while every student was busy, and the seconds that took."""
+        until = self.steady_until if self.steady_until is not None else self.started + self.wall
+        return sum(1 for t in self.finished if t <= until), until - self.started
 
 
 def page_requests(assets: list[str]) -> list[Request]:
@@ -87,7 +97,8 @@ async def fetch(connection: Connection, tally: Tally, request: Request) -> None:
         if request.kind == "race" and not last_line.startswith(b'{"type":"done"'):
             tally.errors.append("race: the stream did not end with its done line")
             return
-        tally.latencies[request.kind].append(time.perf_counter() - started)
+        tally.finished.append(time.perf_counter())
+        tally.latencies[request.kind].append(tally.finished[-1] - started)
         return
 
 
@@ -101,6 +112,8 @@ async def student(
             await fetch(connection, tally, request)
         for i in range(INTERACTIONS):
             await fetch(connection, tally, race_request(rng) if i % 3 else surface_request(rng))
+    if tally.steady_until is None:
+        tally.steady_until = time.perf_counter()
 
 
 async def capacity_and_page(port: int) -> tuple[int, list[Request]]:
@@ -123,11 +136,12 @@ async def classroom(port: int, students: int, sessions: int, deadline: float) ->
         requests = [(race_request, surface_request)[i % 2](warm) for i in range(students)]
         await asyncio.gather(*map(fetch, connections, [tally] * students, requests))
     tally.latencies.clear()
+    tally.finished.clear()
     queue: asyncio.Queue[int] = asyncio.Queue()
     for seed in range(sessions):
         queue.put_nowait(seed)
     cpu = resource.getrusage(resource.RUSAGE_SELF)
-    started = time.perf_counter()
+    started = tally.started = time.perf_counter()
     work = [student(c, tally, page, queue) for c in connections]
     await asyncio.wait_for(asyncio.gather(*work), deadline)
     tally.wall = time.perf_counter() - started

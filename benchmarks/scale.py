@@ -8,7 +8,11 @@ round: open the page (the HTML, every asset it names, then GET /objectives, /opt
 As many students work at once as the setup computes at once (each process's capacity, from
 /health, times the processes): enough to keep every process busy, never more than it takes.
 
-Prints per setup: requests per second, p50/p99 latency overall and per kind, errors, 429s, and
+Throughput is the steady one: requests answered while every student was busy (until the first
+found no session left), over that time; the ragged end, when fewer students remain than the
+setup computes at once, would count idle cores against the setup with more of them.
+
+Prints per setup: steady requests per second, p50/p99 latency overall and per kind, errors, 429s, and
 the CPU seconds the app processes, nginx and this load generator used; then the throughput of 2
 processes over 1 against its target (>= 1.6x). Bounded: SESSIONS per round and ROUND_DEADLINE
 seconds per round. Exits 1 on any error (a 429 is not one: it is retried after Retry-After).
@@ -51,7 +55,9 @@ class Round:
 
     @property
     def rps(self) -> float:
-        return self.requests / self.tally.wall
+        """Requests per second while every student was busy (the steady throughput)."""
+        answered, seconds = self.tally.steady_throughput()
+        return answered / seconds
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -97,11 +103,13 @@ def percentiles(values_ms: np.ndarray) -> str:
 
 def report(best: Round) -> None:
     tally = best.tally
+    answered, seconds = tally.steady_throughput()
     every = np.concatenate([np.array(v) for v in tally.latencies.values()]) * 1e3
     print(
         f"{best.processes} process(es), {best.students} students at once: {best.requests} "
-        f"requests in {tally.wall:.1f} s = {best.rps:.0f} requests/s; {percentiles(every)}; "
-        f"errors {len(tally.errors)}; 429s {tally.refused} (retried)"
+        f"requests in {tally.wall:.1f} s; steady {best.rps:.0f} requests/s "
+        f"({answered} answered in the {seconds:.1f} s every student was busy); "
+        f"{percentiles(every)}; errors {len(tally.errors)}; 429s {tally.refused} (retried)"
     )
     for kind in KINDS:
         values = np.array(tally.latencies.get(kind, [0.0])) * 1e3
