@@ -46,11 +46,13 @@ def contribution(node: Tensor, k: int, g: Any, recorded: bool = False) -> Any:
     """What node's k-th parent receives from node's cotangent g, in the parent's shape.
 
     On a recorded pass the VJP sees the nodes themselves, so what it computes is a graph too.
+    Only an op of several inputs broadcasts them against each other, so only its contributions
+    may need summing down to a parent's shape: a one-input op's VJP gives its input's shape.
     """
     ans, args = (node, node.parents) if recorded else (node.value, node.inputs)
     out = node.vjps[k](g, ans, args, node.ctx)
     shape = node.parents[k].value.shape
-    return out if out.shape == shape else sum_to_shape(out, shape)
+    return out if len(args) == 1 or out.shape == shape else sum_to_shape(out, shape)
 
 
 def backward(
@@ -98,22 +100,31 @@ def _pass(
     cotangents: dict[Tensor, Any] = {root: seed}
     take = cotangents.get if keep or recorded else cotangents.pop
     for current in reversed(order):
-        if not current.parents or (stop and id(current) in stop):
+        if stop and id(current) in stop:
             continue
         g = take(current, None)
         if g is None:
-            continue
-        # contribution() unrolled: a first-order pass is most of an eager call's own cost.
-        ans, args = (current, current.parents) if recorded else (current.value, current.inputs)
+            continue  # off the path to the root
+        # contribution() unrolled: a first-order pass is most of an eager call's own cost, and
+        # a counter beside a plain loop is measurably cheaper here than enumerate or zip.
+        if recorded:
+            ans, args = current, current.parents
+        else:
+            ans, args = current.value, current.inputs
         ctx, vjps = current.ctx, current.vjps
-        for k, parent in enumerate(current.parents):
+        broadcasts = len(args) > 1
+        k = 0
+        for parent in current.parents:
             if parent.needs_grad:
                 c = vjps[k](g, ans, args, ctx)
-                shape = parent.value.shape
-                if c.shape != shape:
-                    c = sum_to_shape(c, shape)
-                previous = cotangents.get(parent)
-                cotangents[parent] = c if previous is None else previous + c
+                if broadcasts:
+                    shape = parent.value.shape
+                    if c.shape != shape:
+                        c = sum_to_shape(c, shape)
+                if parent in cotangents:
+                    c = cotangents[parent] + c
+                cotangents[parent] = c
+            k += 1  # noqa: SIM113  (see above: enumerate is slower here)
     return cotangents
 
 

@@ -64,6 +64,8 @@ def define(
     return record
 
 
+FLOAT64 = np.dtype(np.float64)  # NumPy's one native float64 dtype: `is` tests it fastest
+
 INPUT = Primitive("input")  # a variable a transform differentiates with respect to
 CONST = Primitive("const")  # any other leaf
 
@@ -92,7 +94,7 @@ class Tensor:
     __array_ufunc__ = None
 
     def __init__(self, value: Any, *, needs_grad: bool = False) -> None:
-        if type(value) is not np.ndarray or value.dtype != np.float64:
+        if type(value) is not np.ndarray or value.dtype is not FLOAT64:
             value = np.asarray(value, dtype=np.float64)
         self.value = value
         self.parents: tuple[Tensor, ...] = ()
@@ -159,8 +161,14 @@ def as_tensor(x: Any) -> Tensor:
 def node1(value: Any, prim: Primitive, x: Tensor, ctx: Any = None) -> Tensor:
     """node(value, prim, (x,), ctx), for the commonest shape of node without its general case."""
     out = _new(Tensor)
-    out.value, out.prim, out.parents, out.vjps, out.ctx = value, prim, (x,), prim.vjps, ctx
-    out.needs_grad, out.inputs = x.needs_grad, (x.value,)
+    # One store a line: packing them into one tuple assignment is measurably slower.
+    out.value = value
+    out.prim = prim
+    out.parents = (x,)
+    out.vjps = prim.vjps
+    out.ctx = ctx
+    out.needs_grad = x.needs_grad
+    out.inputs = (x.value,)
     tape = recording.tape
     if tape is not None:
         tape.append(out)
@@ -170,8 +178,13 @@ def node1(value: Any, prim: Primitive, x: Tensor, ctx: Any = None) -> Tensor:
 def node2(value: Any, prim: Primitive, a: Tensor, b: Tensor, ctx: Any = None) -> Tensor:
     """node(value, prim, (a, b), ctx) without its general case."""
     out = _new(Tensor)
-    out.value, out.prim, out.parents, out.vjps, out.ctx = value, prim, (a, b), prim.vjps, ctx
-    out.needs_grad, out.inputs = a.needs_grad or b.needs_grad, (a.value, b.value)
+    out.value = value
+    out.prim = prim
+    out.parents = (a, b)
+    out.vjps = prim.vjps
+    out.ctx = ctx
+    out.needs_grad = a.needs_grad or b.needs_grad
+    out.inputs = (a.value, b.value)
     tape = recording.tape
     if tape is not None:
         tape.append(out)
