@@ -105,26 +105,30 @@ def _pass(
         g = take(current, None)
         if g is None:
             continue  # off the path to the root
-        # contribution() unrolled: a first-order pass is most of an eager call's own cost, and
-        # a counter beside a plain loop is measurably cheaper here than enumerate or zip.
+        # contribution() unrolled: a first-order pass is most of an eager call's own cost.
+        parents = current.parents
         if recorded:
-            ans, args = current, current.parents
+            ans, args = current, parents
         else:
             ans, args = current.value, current.inputs
-        ctx, vjps = current.ctx, current.vjps
-        broadcasts = len(args) > 1
-        k = 0
-        for parent in current.parents:
+        if len(parents) == 1:  # most nodes: one VJP, and no broadcast to sum back down
+            parent = parents[0]
             if parent.needs_grad:
-                c = vjps[k](g, ans, args, ctx)
-                if broadcasts:
-                    shape = parent.value.shape
-                    if c.shape != shape:
-                        c = sum_to_shape(c, shape)
+                c = current.vjps[0](g, ans, args, current.ctx)
                 if parent in cotangents:
                     c = cotangents[parent] + c
                 cotangents[parent] = c
-            k += 1  # noqa: SIM113  (see above: enumerate is slower here)
+            continue
+        ctx, vjps = current.ctx, current.vjps
+        for k, parent in enumerate(parents):
+            if parent.needs_grad:
+                c = vjps[k](g, ans, args, ctx)
+                shape = parent.value.shape
+                if c.shape != shape:
+                    c = sum_to_shape(c, shape)
+                if parent in cotangents:
+                    c = cotangents[parent] + c
+                cotangents[parent] = c
     return cotangents
 
 
