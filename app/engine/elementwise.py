@@ -64,6 +64,11 @@ def negated(g: Any, ans: Any, args: tuple, ctx: Any) -> Any:
     return -g
 
 
+def scaled(g: Any, ans: Any, args: tuple, c: float) -> Any:
+    """d(x * c)/dx and d(c * x)/dx, c the node's number: g * c."""
+    return g * c
+
+
 add = binary("add", np.add, pass_through, pass_through, pass_through, pass_through)
 subtract = binary("subtract", np.subtract, pass_through, negated, pass_through, negated)
 multiply = binary(
@@ -71,8 +76,8 @@ multiply = binary(
     np.multiply,
     lambda g, ans, args, ctx: g * args[1],
     lambda g, ans, args, ctx: g * args[0],
-    lambda g, ans, args, c: g * c,
-    lambda g, ans, args, ctx: g * ctx[1],
+    scaled,
+    scaled,
     unit=1.0,
 )
 divide = binary(
