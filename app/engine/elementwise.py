@@ -146,14 +146,15 @@ _POWER_BY_NUMBER = define(
 
 def power(base: Any, exponent: Any) -> Any:
     """base ** exponent; a plain-number exponent is kept out of the graph."""
-    if type(exponent) in NUMBERS:
-        exponent = float(exponent)
-        if type(base) is not Tensor:
-            return _power_by_number(np.asarray(base, dtype=np.float64), exponent)
-        x = base.value
-        value = x * x if exponent == 2.0 else np.power(x, exponent)  # as _power_by_number
-        return node1(value, _POWER_BY_NUMBER, base, exponent)
-    return power_tensor(base, exponent)
+    if type(exponent) not in NUMBERS:
+        return power_tensor(base, exponent)
+    if type(base) is not Tensor:
+        return _power_by_number(np.asarray(base, dtype=np.float64), float(exponent))
+    x = base.value
+    if exponent == 2:  # the commonest power, computed as _power_by_number does
+        return node1(x * x, _POWER_BY_NUMBER, base, 2.0)
+    exponent = float(exponent)
+    return node1(np.power(x, exponent), _POWER_BY_NUMBER, base, exponent)
 
 
 # --- transcendental ---------------------------------------------------------------------------
