@@ -64,6 +64,11 @@ def negated(g: Any, ans: Any, args: tuple, ctx: Any) -> Any:
     return -g
 
 
+def scaled(g: Any, ans: Any, args: tuple, c: float) -> Any:
+    """d(x * c)/dx and d(c * x)/dx, c the node's number: g * c."""
+    return g * c
+
+
 add = binary("add", np.add, pass_through, pass_through, pass_through, pass_through)
 subtract = binary("subtract", np.subtract, pass_through, negated, pass_through, negated)
 multiply = binary(
@@ -71,8 +76,8 @@ multiply = binary(
     np.multiply,
     lambda g, ans, args, ctx: g * args[1],
     lambda g, ans, args, ctx: g * args[0],
-    lambda g, ans, args, c: g * c,
-    lambda g, ans, args, ctx: g * ctx[1],
+    scaled,
+    scaled,
     unit=1.0,
 )
 divide = binary(
@@ -141,14 +146,15 @@ _POWER_BY_NUMBER = define(
 
 def power(base: Any, exponent: Any) -> Any:
     """base ** exponent; a plain-number exponent is kept out of the graph."""
-    if type(exponent) in NUMBERS:
-        exponent = float(exponent)
-        if type(base) is not Tensor:
-            return _power_by_number(np.asarray(base, dtype=np.float64), exponent)
-        x = base.value
-        value = x * x if exponent == 2.0 else np.power(x, exponent)  # as _power_by_number
-        return node1(value, _POWER_BY_NUMBER, base, exponent)
-    return power_tensor(base, exponent)
+    if type(exponent) not in NUMBERS:
+        return power_tensor(base, exponent)
+    if type(base) is not Tensor:
+        return _power_by_number(np.asarray(base, dtype=np.float64), float(exponent))
+    x = base.value
+    if exponent == 2:  # the commonest power, computed as _power_by_number does
+        return node1(x * x, _POWER_BY_NUMBER, base, 2.0)
+    exponent = float(exponent)
+    return node1(np.power(x, exponent), _POWER_BY_NUMBER, base, exponent)
 
 
 # --- transcendental ---------------------------------------------------------------------------

@@ -52,10 +52,10 @@ def _label(t: Tensor, names: dict[int, str]) -> str:
         return _index_text(t.ctx[0])
     if t.op == "power" and isinstance(t.ctx, float):
         return f"^{t.ctx:g}"
-    if t.op in _SYMBOLS and isinstance(t.ctx, float):
+    if t.op in _SYMBOLS and t.prim.form == "x op c":
         return f"{_SYMBOLS[t.op]} {t.ctx:g}"
-    if t.op in _SYMBOLS and isinstance(t.ctx, tuple):
-        return f"{t.ctx[1]:g} {_SYMBOLS[t.op]}"
+    if t.op in _SYMBOLS and t.prim.form == "c op x":
+        return f"{t.ctx:g} {_SYMBOLS[t.op]}"
     if t.op in _SYMBOLS:
         return _SYMBOLS[t.op]
     if t.op == "const" and t.value.size == 1:

@@ -42,9 +42,9 @@ def binary(
     into: bool = True,
 ) -> Callable[[Any, Any], Any]:
     """An op of two inputs. With the vjp_*_by_number pair, a plain number on one side stays out of
-    the graph as context (c on the right, ("by", c) on the left): no constant node, and one parent
-    fewer for the backward pass to visit. Each of the three forms is a record of its own. into:
-    the ufunc takes its output array as a third positional argument.
+    the graph as the node's context: no constant node, and one parent fewer for the backward pass
+    to visit. Each of the three forms is a record of its own, whose form says on which side the
+    number stands. into: the ufunc takes its output array as a third positional argument.
     """
     both = define(name, (vjp_a, vjp_b), lambda ctx: forward, into=into, unit=unit)
     numbers_inline = vjp_a_by_number is not None
@@ -66,7 +66,7 @@ def binary(
                 if a_is_tensor and type(b) in NUMBERS:
                     return node1(forward(a.value, b), right, a, float(b))
                 if b_is_tensor and type(a) in NUMBERS:
-                    return node1(forward(a, b.value), left, b, ("by", float(a)))
+                    return node1(forward(a, b.value), left, b, float(a))
             a, b = as_tensor(a), as_tensor(b)
         try:
             value = forward(a.value, b.value)
@@ -77,7 +77,7 @@ def binary(
     def reflected(b: Tensor, a: Any) -> Any:
         """a op b for Tensor.__r*__, where a number on the left is the common case (1 - x)."""
         if numbers_inline and type(a) in NUMBERS:
-            return node1(forward(a, b.value), left, b, ("by", float(a)))
+            return node1(forward(a, b.value), left, b, float(a))
         return apply(a, b)
 
     apply.__name__ = apply.__qualname__ = name
@@ -92,6 +92,6 @@ def _number_right(forward: np.ufunc, number: float) -> Callable[..., Any]:
     return lambda a, out=None: forward(a, c, out)
 
 
-def _number_left(forward: np.ufunc, ctx: tuple[str, float]) -> Callable[..., Any]:
-    """The replay of `c op x`: ctx is ("by", c)."""
-    return partial(forward, np.asarray(ctx[1], dtype=np.float64))
+def _number_left(forward: np.ufunc, number: float) -> Callable[..., Any]:
+    """The replay of `c op x`: c is the node's context, as in `x op c`."""
+    return partial(forward, np.asarray(number, dtype=np.float64))

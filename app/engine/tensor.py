@@ -2,7 +2,9 @@
 
 Each node keeps only its parents, its primitive's record, one vector-Jacobian product per parent
 and a little static context. Nothing points from a parent to its children and no closure captures
-its own output, so dropping the result frees the whole graph by reference counting alone.
+its own output, so dropping the result frees the whole graph by reference counting alone. Only
+while a backward pass runs does a node also hold its cotangent so far; the pass empties it again.
+So one graph takes one backward pass at a time (every transform call builds a graph of its own).
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def define(
     return record
 
 
+FLOAT64 = np.dtype(np.float64)  # NumPy's one native float64 dtype: `is` tests it fastest
+
 INPUT = Primitive("input")  # a variable a transform differentiates with respect to
 CONST = Primitive("const")  # any other leaf
 
@@ -87,12 +91,22 @@ class ShapeError(ValueError):
 class Tensor:
     """A node of the computation graph holding a float64 ndarray value."""
 
-    __slots__ = ("__weakref__", "ctx", "inputs", "needs_grad", "parents", "prim", "value", "vjps")
+    __slots__ = (
+        "__weakref__",
+        "cotangent",
+        "ctx",
+        "inputs",
+        "needs_grad",
+        "parents",
+        "prim",
+        "value",
+        "vjps",
+    )
     # Let NumPy defer to our reflected operators (ndarray + Tensor -> Tensor.__radd__).
     __array_ufunc__ = None
 
     def __init__(self, value: Any, *, needs_grad: bool = False) -> None:
-        if type(value) is not np.ndarray or value.dtype != np.float64:
+        if type(value) is not np.ndarray or value.dtype is not FLOAT64:
             value = np.asarray(value, dtype=np.float64)
         self.value = value
         self.parents: tuple[Tensor, ...] = ()
@@ -101,6 +115,7 @@ class Tensor:
         self.ctx: Any = None
         self.prim = INPUT if needs_grad else CONST
         self.needs_grad = needs_grad
+        self.cotangent: Any = None  # set only while a backward pass runs (backward._pass)
 
     @property
     def op(self) -> str:
@@ -159,8 +174,15 @@ def as_tensor(x: Any) -> Tensor:
 def node1(value: Any, prim: Primitive, x: Tensor, ctx: Any = None) -> Tensor:
     """node(value, prim, (x,), ctx), for the commonest shape of node without its general case."""
     out = _new(Tensor)
-    out.value, out.prim, out.parents, out.vjps, out.ctx = value, prim, (x,), prim.vjps, ctx
-    out.needs_grad, out.inputs = x.needs_grad, (x.value,)
+    # One store a line: packing them into one tuple assignment is measurably slower.
+    out.value = value
+    out.prim = prim
+    out.parents = (x,)
+    out.vjps = prim.vjps
+    out.ctx = ctx
+    out.needs_grad = x.needs_grad
+    out.inputs = (x.value,)
+    out.cotangent = None
     tape = recording.tape
     if tape is not None:
         tape.append(out)
@@ -170,8 +192,14 @@ def node1(value: Any, prim: Primitive, x: Tensor, ctx: Any = None) -> Tensor:
 def node2(value: Any, prim: Primitive, a: Tensor, b: Tensor, ctx: Any = None) -> Tensor:
     """node(value, prim, (a, b), ctx) without its general case."""
     out = _new(Tensor)
-    out.value, out.prim, out.parents, out.vjps, out.ctx = value, prim, (a, b), prim.vjps, ctx
-    out.needs_grad, out.inputs = a.needs_grad or b.needs_grad, (a.value, b.value)
+    out.value = value
+    out.prim = prim
+    out.parents = (a, b)
+    out.vjps = prim.vjps
+    out.ctx = ctx
+    out.needs_grad = a.needs_grad or b.needs_grad
+    out.inputs = (a.value, b.value)
+    out.cotangent = None
     tape = recording.tape
     if tape is not None:
         tape.append(out)
@@ -195,6 +223,7 @@ def node(
     out.parents = parents
     out.vjps = prim.vjps if vjps is None else vjps
     out.ctx = ctx
+    out.cotangent = None
     # Unrolled for the one- and two-parent ops that make up almost every graph. inputs keeps the
     # parents' raw values so a first-order backward pass needs no per-node list building.
     if len(parents) == 1:

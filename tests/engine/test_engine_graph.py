@@ -1,4 +1,5 @@
-"""The graph itself: trace_graph's nodes, very deep chains, and freeing graphs without the gc."""
+"""The graph itself: trace_graph's nodes, very deep chains, freeing graphs without the gc, and
+the graph a backward pass leaves behind (no cotangent on any node, even when a VJP fails)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import numpy as np
 import pytest
 
 import app.engine as E
+from app.engine.autodiff import record
+from app.engine.tensor import Primitive
+from app.engine.tensor import node as make_node
 
 # --- trace_graph on the teaching texts' two-weight chain ----------------------------------------
 
@@ -236,3 +240,57 @@ def test_trace_graph_leaves_no_cycles(gc_off):
     assert all(r() is None for r in watch.tensors), "the Graph must not keep the Tensors"
     del graph
     assert watch.alive() == 0
+
+
+# --- a backward pass holds cotangents on the nodes only while it runs ----------------------------
+
+POINTS = np.array([[0.3, -1.2], [0.8, 0.5], [-0.4, 1.1]])
+
+
+def _rows(p):
+    x, y = p[:, 0], p[:, 1]
+    return (1.0 - x) ** 2 + 100.0 * (y - x**2) ** 2 + E.sum(E.exp(p) * p[:, :1], axis=1)
+
+
+def _traced(f):
+    """The input, f's output at POINTS and every node f made."""
+    variable = E.Tensor(POINTS, needs_grad=True)
+    out, tape = record(f, variable)
+    return variable, out, tape
+
+
+def _bare(values):
+    return [np.array(v.value if isinstance(v, E.Tensor) else v) for v in values]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"keep_cotangents": False}, {"create_graph": True}, {"walk": True}],
+    ids=["keep", "drop", "recorded", "walk"],
+)
+def test_a_backward_pass_leaves_no_cotangent_and_can_run_again(options):
+    variable, out, tape = _traced(_rows)
+    walk = options.pop("walk", False)
+    given = {} if walk else {"tape": tape}
+    first, cotangents = E.backward(out, [variable], **given, **options)
+    assert len(cotangents) >= (1 if options.get("keep_cotangents") is False else len(tape))
+    assert all(n.cotangent is None for n in [variable, out, *tape])
+    again, _ = E.backward(out, [variable], **given, **options)  # nothing left over to add to
+    np.testing.assert_array_equal(_bare(again), _bare(first))
+    np.testing.assert_array_equal(_bare(first)[0], E.batch_value_and_grad(_rows, POINTS)[1])
+
+
+def test_a_failing_vjp_leaves_no_cotangent_behind():
+    def fails(g, ans, args, ctx):
+        raise FloatingPointError("this VJP fails")
+
+    failing = Primitive("fails", (fails,))
+
+    def f(p):
+        e = E.exp(p)
+        return E.sum(make_node(e.value, failing, (e,)) * p, axis=1)  # p has a cotangent first
+
+    variable, out, tape = _traced(f)
+    with pytest.raises(FloatingPointError):
+        E.backward(out, [variable], tape=tape)
+    assert all(n.cotangent is None for n in [variable, out, *tape])

@@ -152,7 +152,8 @@ def check_replay(n: Tensor) -> None:
 
 def check_vjps(n: Tensor, rng: np.random.Generator, eps: float = 1e-6) -> None:
     """Each VJP against central differences of the forward along random directions; linear in
-    g; and bit for bit the same on a recorded pass as on a first-order one."""
+    g; bit for bit the same on a recorded pass as on a first-order one; and in its input's shape
+    (the backward pass sums down only the contributions of ops with several inputs)."""
     if not n.vjps:
         assert not n.needs_grad, f"{n.op} has no VJPs, so no gradient may flow through it"
         return
@@ -162,7 +163,7 @@ def check_vjps(n: Tensor, rng: np.random.Generator, eps: float = 1e-6) -> None:
             continue
         g, h = rng.standard_normal(n.value.shape), rng.standard_normal(n.value.shape)
         got = contribution(n, k, g)
-        assert got.shape == parent.value.shape
+        assert got.shape == parent.value.shape, f"{n.op}: a contribution in another shape"
         recorded = contribution(n, k, Tensor(g), recorded=True)
         np.testing.assert_array_equal(recorded.value, got, err_msg=f"{n.op}: recorded pass")
         twice = contribution(n, k, g + h)

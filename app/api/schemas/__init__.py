@@ -14,14 +14,8 @@ from app.api.schemas.caps import Caps
 from app.api.schemas.datasets import CSV_FORMAT
 from app.api.schemas.network_requests import NetworkPredictBase, NetworkSurfaceBase
 from app.api.schemas.objectives import FORMULA_FORMATS, ObjectiveSpecBase
-from app.api.schemas.requests import (
-    NetworkPointBase,
-    inspect_body,
-    predict_body,
-    runs_body,
-    surface_body,
-    tune_body,
-)
+from app.api.schemas.requests import NetworkPointBase, inspect_body, predict_body, surface_body
+from app.api.schemas.run_requests import runs_body, tune_body
 from app.api.schemas.sweeps import explain_body, sweep_body
 
 __all__ = [

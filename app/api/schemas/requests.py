@@ -1,11 +1,12 @@
-"""The request bodies of /runs, /tune, /surface, /inspect and /predict: one model per objective
-dimension (points, starts and bounds sized by it), built for the app's caps, each turning itself
-into domain values. JSON Schema cannot state a rule between two fields (min < max, steps × runs
-under a cap): those are in the field descriptions and checked here, before any work."""
+"""The request bodies of /surface, /inspect and /predict, and what every request module shares:
+one model per objective dimension (points and bounds sized by it), built for the app's caps, each
+turning itself into domain values. JSON Schema cannot state a rule between two fields (min < max):
+those are in the field descriptions and checked here, before any work. The bodies of /runs and
+/tune are in run_requests.py, those of /sweeps and /explain-step in sweeps.py."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import Field, create_model
@@ -13,28 +14,11 @@ from pydantic import Field, create_model
 from app.api.schemas.base import Strict, pairs, point, tagged_union, whole
 from app.api.schemas.caps import LENIENT, Caps, by_dimension
 from app.api.schemas.network_requests import check_length, network_predict, network_surface
-from app.api.schemas.objectives import (
-    DATA_DIMS,
-    DIMS,
-    NETWORK,
-    network_point,
-    objective_union,
-)
-from app.api.schemas.options import (
-    ClipSpec,
-    FirstOrderOptimizerConfig,
-    OptimizerConfig,
-    RecordSpec,
-    ScheduleSpec,
-    StopSpec,
-    record_rule,
-)
+from app.api.schemas.objectives import DATA_DIMS, DIMS, NETWORK, network_point, objective_union
 from app.errors import FieldError
 from app.objectives import Objective
-from app.runs import RecordRule, RunConfig, RunProblem, StopRules
 
 MAX_PREDICT_POINTS = 64
-SEED_MAX = 2**32 - 1
 
 
 def check_pairs(bounds: list[list[float]] | None, field: str) -> None:
@@ -58,122 +42,6 @@ def weights(dim: Dim, description: str | None = None) -> Any:
     if dim == NETWORK:
         return network_point(description or "the network's weights and biases (its dim)")
     return point(dim or max(DIMS), description)  # type: ignore[arg-type]
-
-
-class RunOptionsBase(Strict):
-    """What /runs, /tune and /sweeps share, as domain values."""
-
-    def options(self) -> dict[str, Any]:
-        stop, schedule, clip = self.stop, self.schedule, self.clip  # type: ignore[attr-defined]
-        return {
-            "steps": self.steps,  # type: ignore[attr-defined]
-            "stop": StopRules() if stop is None else stop.rules(),
-            "schedule": None if schedule is None else schedule.schedule(),
-            "clip": None if clip is None else clip.clip(),
-            "seed": self.seed,  # type: ignore[attr-defined]
-        }
-
-
-def run_option_fields(caps: Caps, max_steps: int, objective: Any) -> dict[str, Any]:
-    return {
-        "objective": (objective, ...),
-        "steps": (whole(ge=0, le=max_steps), Field(min(100, max_steps))),
-        "stop": (StopSpec | None, Field(None, description="stop a run early")),
-        "schedule": (ScheduleSpec | None, None),
-        "clip": (ClipSpec | None, Field(None, description="clip each run's gradient")),
-        "seed": (
-            whole(ge=0, le=SEED_MAX),
-            Field(0, description="the mini-batches' random seed (model-fitting objectives)"),
-        ),
-    }
-
-
-class RunsBase(RunOptionsBase):
-    caps: ClassVar[Caps]
-
-    def problem(self) -> RunProblem:
-        """The race as a RunProblem; steps × runs is checked against its cap first."""
-        runs, caps = self.runs, self.caps  # type: ignore[attr-defined]
-        work = self.steps * len(runs)  # type: ignore[attr-defined]
-        if work > caps.max_steps_times_runs:
-            raise FieldError(
-                "steps", f"steps × runs = {work} is over the cap of {caps.max_steps_times_runs}"
-            )
-        objective = self.objective.build()  # type: ignore[attr-defined]
-        for i, run in enumerate(runs):
-            check_length(objective, run.start, f"runs[{i}].start")
-        return RunProblem(
-            objective=objective,
-            runs=tuple(
-                RunConfig(
-                    run.optimizer.name,
-                    run.optimizer.checked(),
-                    None if run.start is None else tuple(run.start),
-                    run.label or f"{run.optimizer.name} #{i + 1}",
-                )
-                for i, run in enumerate(runs)
-            ),
-            **self.options(),
-        )
-
-    def rule(self) -> RecordRule:
-        return record_rule(self.record)  # type: ignore[attr-defined]
-
-
-class TuneBase(RunsBase):
-    def tune_problem(self) -> tuple[RunProblem, int]:
-        """The race to tune and the rates per run; runs × num and its steps checked first."""
-        caps, num, steps = self.caps, self.num, self.steps  # type: ignore[attr-defined]
-        count = len(self.runs) * num  # type: ignore[attr-defined]
-        if count > caps.max_sweep_runs:
-            raise FieldError(
-                "num", f"runs × num = {count} is over the cap of {caps.max_sweep_runs}"
-            )
-        if count * steps > caps.max_sweep_work:
-            raise FieldError(
-                "steps",
-                f"runs × num × steps = {count * steps} is over the cap of {caps.max_sweep_work}",
-            )
-        return self.problem(), num
-
-
-def _run_spec(dim: Dim) -> type[Strict]:
-    start = weights(dim)
-    return create_model(
-        named("RunSpec", dim),
-        __base__=Strict,
-        optimizer=(FirstOrderOptimizerConfig if dim == NETWORK else OptimizerConfig, ...),
-        start=(start | None, Field(None, description="defaults to the objective's default start")),
-        label=(str, Field("", max_length=80)),
-    )
-
-
-def _runs(caps: Caps, dim: Dim, tune: bool) -> type[Strict]:
-    fields = run_option_fields(caps, caps.max_steps, objective_union(dim))
-    fields["runs"] = (
-        Annotated[list[_run_spec(dim)], Field(min_length=1, max_length=caps.max_runs)],
-        Field(description=f"steps × runs ≤ {caps.max_steps_times_runs} (GET /limits)"),
-    )
-    fields["record"] = (RecordSpec, "all")
-    if tune:
-        fields["num"] = (
-            whole(ge=3, le=caps.max_sweep_runs),
-            Field(
-                min(25, caps.max_sweep_runs),
-                description=(
-                    "rates tried per run: log-spaced from 1e-4× to 1e2× the run's lr (its "
-                    "optimizer's default when lr is 0), the run's own lr among them; runs × num "
-                    f"≤ {caps.max_sweep_runs} and runs × num × steps ≤ {caps.max_sweep_work}"
-                ),
-            ),
-        )
-    model = create_model(
-        named("TuneRequest" if tune else "RunsRequest", dim),
-        __base__=TuneBase if tune else RunsBase,
-        **fields,
-    )
-    model.caps = caps
-    return model
 
 
 class SurfaceBase(Strict):
@@ -270,24 +138,6 @@ def by_dim(make: Any, dims: tuple[int, ...], description: str, *, network: Any =
         by_dimension(dims, networks=network is not None),
         hidden={LENIENT: make(None)},
         description=description,
-    )
-
-
-def runs_body(caps: Caps) -> Any:
-    return by_dim(
-        lambda d: _runs(caps, d, tune=False),
-        DIMS,
-        "a race of optimizer runs",
-        network=lambda: _runs(caps, NETWORK, tune=False),
-    )
-
-
-def tune_body(caps: Caps) -> Any:
-    return by_dim(
-        lambda d: _runs(caps, d, tune=True),
-        DIMS,
-        "POST /runs' body plus num",
-        network=lambda: _runs(caps, NETWORK, tune=True),
     )
 
 
