@@ -12,10 +12,11 @@ Throughput is the steady one: requests answered while every student was busy (un
 found no session left), over that time; the ragged end, when fewer students remain than the
 setup computes at once, would count idle cores against the setup with more of them.
 
-Prints per setup: steady requests per second, p50/p99 latency overall and per kind, errors, 429s, and
-the CPU seconds the app processes, nginx and this load generator used; then the throughput of 2
-processes over 1 against its target (>= 1.6x). Bounded: SESSIONS per round and ROUND_DEADLINE
-seconds per round. Exits 1 on any error (a 429 is not one: it is retried after Retry-After).
+Prints per setup: steady requests per second, p50/p99 latency overall and per kind, errors,
+429s, and the CPU seconds the app processes, nginx and this load generator used; then the
+throughput of 2 processes over 1 against its target (>= 1.6x). Bounded: SESSIONS per round
+and ROUND_DEADLINE seconds per round. Exits 1 on any error (a 429 is not one: it is retried
+after Retry-After).
 
 Needs nginx (apt-get install -y nginx). Run: python -m benchmarks.scale
 """
