@@ -18,10 +18,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.responses import Response
-from threadpoolctl import threadpool_limits
 
 from app import __version__
 from app.api.access_log import AccessLog
+from app.api.blas import limit_blas_threads
 from app.api.errors import install_error_handlers
 from app.api.headers import SecurityHeaders
 from app.api.limits import BodySizeLimit, ComputeSlots
@@ -75,9 +75,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.openapi()
     # Compute threads hand the GIL over this often, so the event loop waits less for it.
     sys.setswitchinterval(app.state.settings.gil_switch_interval_seconds)
-    # The server runs several computations at once: BLAS's own threads would spin on the cores
-    # they need and keep the event loop waiting (50-100 ms stalls on a network's matrix products).
-    blas = threadpool_limits(app.state.settings.blas_threads, user_api="blas")
+    blas = limit_blas_threads(app.state.settings.blas_threads)
     # Everything made at start-up (schemas, the OpenAPI document, the catalogue) lives for good:
     # kept out of the collector's scans, a full collection takes milliseconds, not a loop stall.
     gc.collect()

@@ -62,6 +62,7 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "isal",
                 "numpy",
                 "prometheus_client",
+                "threadpoolctl",
             }
         ),
     ),
