@@ -67,7 +67,7 @@ DESCRIPTION = (
     "`suggested_lr` covers the optimizers a network can run (none that needs the dense "
     "Hessian), by the rule of GET /objectives, run on at most a few hundred of the train rows "
     "for a large network; it is computed under a compute slot the first time a spec is asked "
-    "for (a few seconds for the largest network) and kept for the next ones."
+    "for (about ten seconds for the largest network) and kept for the next ones."
 )
 
 
