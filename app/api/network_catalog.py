@@ -55,7 +55,8 @@ TAKEN_BY = _taken_by()
 PARAMETERS = (DATASET, *(PREFIX + o for o in TAKEN_BY), HIDDEN, *NETWORK_OPTIONS)
 NO_CSV = (
     "A pasted CSV table cannot go in a query string: send it as objective.dataset.csv in the "
-    "body of POST /runs, /surface, /predict or /inspect."
+    "body of a POST route that takes an objective (POST /runs, /tune, /sweeps, /surface, "
+    "/predict, /inspect)."
 )
 DESCRIPTION = (
     'The network of an `objective` {"id": "mlp", ...} of the POST routes, its spec given '
