@@ -26,21 +26,22 @@ def objective_json(objective: Objective, suggested_lr: Mapping[str, float]) -> d
         "param_names": objective.param_names,
         "default_lr": objective.default_lr,
         "n_samples": objective.n_samples,
-        "options": [
-            {
-                "name": o.name,
-                "kind": o.kind,
-                "default": o.default,
-                "choices": o.choices,
-                "low": o.low,
-                "high": o.high,
-                "description": o.description,
-            }
-            for o in objective.options
-        ],
+        "options": [option_json(o) for o in objective.options],
         "settings": dict(objective.settings),
         "data_kind": objective.data_kind,
         "suggested_lr": dict(suggested_lr),
+    }
+
+
+def option_json(spec: OptionSpec) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "kind": spec.kind,
+        "default": spec.default,
+        "choices": spec.choices,
+        "low": spec.low,
+        "high": spec.high,
+        "description": spec.description,
     }
 
 
@@ -85,26 +86,30 @@ def optimizers_json() -> dict[str, Any]:
 
 def option_parameters(objective: Objective) -> list[dict[str, Any]]:
     """An objective's options as documented query parameters, typed and bounded."""
-    parameters = []
-    for spec in objective.options:
-        schema: dict[str, Any]
-        if spec.kind == "choice":
-            schema = {"type": "string", "enum": list(spec.choices or ())}
-        else:
-            schema = {"type": "integer" if spec.kind == "int" else "number"}
-            schema |= {
-                k: v for k, v in (("minimum", spec.low), ("maximum", spec.high)) if v is not None
-            }
-        parameters.append(
-            {
-                "name": spec.name,
-                "in": "query",
-                "required": False,
-                "schema": {**schema, "default": spec.default},
-                "description": spec.description,
-            }
-        )
-    return parameters
+    return [option_parameter(spec.name, spec) for spec in objective.options]
+
+
+def option_parameter(name: str, spec: OptionSpec, *, default: bool = True) -> dict[str, Any]:
+    """One option as a documented query parameter (its default stated unless told not to)."""
+    schema: dict[str, Any]
+    if spec.kind == "choice":
+        schema = {"type": "string", "enum": list(spec.choices or ())}
+    elif spec.kind == "bool":
+        schema = {"type": "boolean"}
+    else:
+        schema = {"type": "integer" if spec.kind == "int" else "number"}
+        schema |= {
+            k: v for k, v in (("minimum", spec.low), ("maximum", spec.high)) if v is not None
+        }
+    if default:
+        schema["default"] = spec.default
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": spec.description,
+    }
 
 
 def options_from_query(objective: Objective, query: Mapping[str, str]) -> dict[str, object]:
@@ -116,18 +121,30 @@ def options_from_query(objective: Objective, query: Mapping[str, str]) -> dict[s
         if spec is None:
             known = ", ".join(specs) or "none"
             raise FieldError(name, f"not an option of {objective.id!r}; options: {known}")
-        values[name] = text if spec.kind == "choice" else _number(name, spec, text)
+        values[name] = option_value(name, spec, text)
     return values
 
 
-def _number(name: str, spec: OptionSpec, text: str) -> float | int:
+def option_value(name: str, spec: OptionSpec, text: str) -> object:
+    """A query string as a value of the option's kind (its range is checked where it is used)."""
+    if spec.kind == "choice":
+        return text
+    if spec.kind == "bool":
+        if text not in ("true", "false"):
+            raise FieldError(name, f"must be true or false, got {text!r}")
+        return text == "true"
+    return number(name, spec.kind == "int", text)
+
+
+def number(name: str, whole: bool, text: str) -> float | int:
+    """A query string as a finite number (an int when whole)."""
     try:
         value = float(text)
     except ValueError:
         raise FieldError(name, f"must be a number, got {text!r}") from None
     if not math.isfinite(value):
         raise FieldError(name, "must be finite")
-    if spec.kind == "int":
+    if whole:
         if value != int(value):
             raise FieldError(name, f"must be a whole number, got {text!r}")
         return int(value)

@@ -11,7 +11,7 @@ from typing import Any, Union
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field, Tag
+from pydantic import BaseModel, Field, Tag, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -134,6 +134,16 @@ def _field_of(error: dict[str, Any], body_type: Any) -> tuple[str | None, str, A
     if error.get("type") == "json_invalid":  # loc holds the byte position, not a field
         return where, "body", None
     return where, *_walk(body_type if where == "body" else None, loc)
+
+
+def validation_problems(error: ValidationError, annotation: Any) -> list[dict[str, Any]]:
+    """The problems of validating a value as `annotation` away from a request body (a query
+    string read into a body's model), named by that model's own field paths."""
+    items = []
+    for e in error.errors():
+        field, parent = _walk(annotation, e.get("loc", ()))
+        items.append(problem(field, _message(e, parent), e.get("type", "value_error")))
+    return items
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> Response:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.api.responses import SurfaceOut
+from app.api.responses import ObjectiveOut, OptionOut, SurfaceOut
 
 Number = float | None
 
@@ -86,3 +86,42 @@ class NetworkPredictOut(BaseModel):
     samples: dict[str, Part] = Field(description="train and test rows")
     grid: Grid | None
     fits: list[NetworkFit] = Field(description="one per requested point, in order")
+
+
+class DatasetOut(BaseModel):
+    name: str = Field(description="the value of the query parameter `dataset`")
+    kind: Literal["classification", "regression"]
+    description: str
+    options: list[OptionOut] = Field(
+        description="each one the query parameter dataset.<name> (in a body, dataset.<name>)"
+    )
+
+
+class NetworkSettingsOut(BaseModel):
+    dataset: dict[str, str | bool | int | float] = Field(
+        description="its name and every option's value, defaults filled in"
+    )
+    hidden: list[int] = Field(description="units per hidden layer")
+    activation: str
+    output: str = Field(description="the output and its loss as chosen (auto resolved)")
+    weight_decay: float
+    init: str
+    seed: int
+
+
+class NetworkObjectiveOut(ObjectiveOut):
+    """A network described as any objective: one coordinate per weight or bias (dim of them, in
+    torch's parameters_to_vector order), the box around its initial weights, its options (the
+    network's own; `hidden` and the dataset are in settings), and the datasets it can take."""
+
+    data_kind: Literal["network"]  # type: ignore[assignment]
+    settings: NetworkSettingsOut  # type: ignore[assignment]
+    suggested_lr: dict[str, float] = Field(
+        description=(
+            "per optimizer a network can run (those of GET /optimizers that do not need the "
+            "Hessian): a rate that suits this network, by the rule of GET /objectives"
+        )
+    )
+    datasets: list[DatasetOut] = Field(
+        description="every dataset a network takes by name, with its options"
+    )

@@ -30,8 +30,8 @@ class MinimumOut(BaseModel):
 
 class OptionOut(BaseModel):
     name: str
-    kind: Literal["choice", "int", "float"]
-    default: str | float | int
+    kind: Literal["choice", "int", "float", "bool"]
+    default: str | bool | float | int
     choices: list[str] | None
     low: float | None
     high: float | None

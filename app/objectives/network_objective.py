@@ -9,6 +9,7 @@ weights when weight decay is on; test loss and accuracy are the objective's metr
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from functools import lru_cache
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from app.objectives.base import (
+    LossFn,
     Objective,
     ObjectiveError,
     OptionSpec,
@@ -116,18 +118,8 @@ def _build(key: str) -> Objective:
     batch_size = int(
         resolve_settings((batch_size_option(train.n),), {"batch_size": batch})["batch_size"]  # type: ignore[arg-type]
     )
-    x, y = data.inputs(train), data.targets(train)
-    target = arch.loss_target(y)
     decay = float(settings["weight_decay"])
-
-    def loss_fn(points: Any, batch_rows: np.ndarray | None) -> Any:
-        if batch_rows is None:
-            outputs = arch.columns(points, x)[-1]
-            loss = arch.data_loss(outputs, target)
-        else:
-            loss = arch.loss(points, x[batch_rows], y[batch_rows])
-        return loss + arch.penalty(points) * decay if decay else loss
-
+    loss_fn = _loss_fn(arch, data.inputs(train), data.targets(train), decay)
     start = initial_weights(arch, settings["init"], int(settings["seed"]))
     names = tuple(f"{b.name}[{i}]" for b in arch.blocks for i in range(b.size))
     sizes = "-".join(str(s) for s in arch.sizes)
@@ -157,6 +149,38 @@ def _build(key: str) -> Objective:
         metric_names=_metric_names(arch, test.n),
         metrics=NetworkMetrics(arch, data),
     )
+
+
+def _loss_fn(arch: Architecture, x: np.ndarray, y: np.ndarray, decay: float) -> LossFn:
+    """The mean data loss over rows x (scaled) with targets y, plus the weight decay penalty."""
+    target = arch.loss_target(y)
+
+    def loss_fn(points: Any, batch_rows: np.ndarray | None) -> Any:
+        if batch_rows is None:
+            outputs = arch.columns(points, x)[-1]
+            loss = arch.data_loss(outputs, target)
+        else:
+            loss = arch.loss(points, x[batch_rows], y[batch_rows])
+        return loss + arch.penalty(points) * decay if decay else loss
+
+    return loss_fn
+
+
+def on_train_rows(objective: Objective, rows: int, seed: int = 0) -> Objective:
+    """The same network (weights, start, loss) trained on `rows` of its train rows drawn with
+    `seed` (all of them when it has no more), full-batch and without metrics: a stand-in whose
+    steps cost a bounded amount, for sweeps that judge learning rates rather than report."""
+    if not isinstance(objective.data, Network):
+        raise ObjectiveError("objective", f"{objective.id!r} is not a network")
+    arch, data = objective.data.architecture, objective.data.prepared
+    train = data.split.train
+    quiet = dataclasses.replace(objective, batch_size=None, metric_names=(), metrics=None)
+    if train.n <= rows:
+        return quiet
+    picked = np.sort(np.random.default_rng(seed).permutation(train.n)[:rows])
+    x, y = data.inputs(train)[picked], data.targets(train)[picked]
+    decay = float(objective.settings["weight_decay"])  # type: ignore[arg-type]
+    return dataclasses.replace(quiet, loss_fn=_loss_fn(arch, x, y, decay), n_samples=rows)
 
 
 def _metric_names(arch: Architecture, n_test: int) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,7 +39,9 @@ def run_to_end(
 ) -> Finals:
     """Run every run of problem as one batch and keep only how each ended (and, with
     watch_view, which paths strayed out of view on the way)."""
-    objective = problem.objective
+    # Only how each run ends is judged: a network's test metrics at every step are not needed.
+    objective = dataclasses.replace(problem.objective, metric_names=(), metrics=None)
+    problem = dataclasses.replace(problem, objective=objective)
     box = np.array(objective.view_box, dtype=np.float64)
     centre, half = box.mean(axis=1), (box[:, 1] - box[:, 0]) / 2.0
     reach = 1.0 + 2.0 * STRAY_MARGIN  # in half-widths from the centre

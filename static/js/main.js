@@ -99,8 +99,11 @@ export class Playground {
     for (const o of this.meta.options ?? []) s.options[o.name] ??= o.default;
     this.runsEditor.setOptimizers(this.catalog.optimizers);
     this.runsEditor.maxRuns = this.catalog.maxRuns();
-    // Runs without a rate (the first view's race) get the server's suggestion for this objective.
+    // Runs without a rate (the first view's race) get the server's suggestion for this objective
+    // (a network's once they come: net/mode.js).
+    const unrated = this.state.runs.map((run) => run.hp.lr == null);
     this.fillRates();
+    this.net?.holdRates(unrated);
     this.applyObjective();
     const first = this.raceRequest();
     this.frames.setRuns(first.runs.map((r) => r.label), this.state.runs); // legends before data
@@ -146,7 +149,9 @@ export class Playground {
     }
     if (s.objective !== id) return; // picked another one meanwhile
     for (const o of this.meta.options ?? []) s.options[o.name] = o.default;
-    for (const run of s.runs) delete run.hp.lr; // every run gets a rate for this surface
+    // Every run gets a rate for this surface; a network's runs keep theirs until its come.
+    if (isNetwork(s)) this.net.holdRates(s.runs.map(() => true));
+    else for (const run of s.runs) delete run.hp.lr;
     this.fillRates();
     this.player.setTraces(null); // the old objective's paths do not belong on the new surface
     this.surface.setTraces(null);

@@ -23,9 +23,12 @@ from api_caps import SCHEMATHESIS_CAPS
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
+from app.api.network_catalog import built_network
 from app.api.schemas.objectives import NetworkObjective
+from app.errors import FieldError
 from app.main import create_app
 from app.objectives import ObjectiveError
+from app.objectives.dataset_spec import NAMES, dataset_options
 from app.settings import SETTINGS
 
 EXAMPLES = int(__import__("os").environ.get("GDP_SCHEMATHESIS_EXAMPLES", "300"))
@@ -162,6 +165,36 @@ def sized_network(body: Any) -> Any:
     return body
 
 
+def query_text(value: Any) -> str:
+    """A generated query value as its text on the wire (an array comma-separated)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(query_text(v) for v in value)
+    return str(value)
+
+
+def network_query(query: Any) -> Any:
+    """A generated GET /objectives/mlp query made to follow the rules a network's spec sets
+    between its parameters, as sized_network does for a body: only the options its dataset
+    takes, an output whose loss fits the dataset, and a small dataset."""
+    if not isinstance(query, dict):
+        return query
+    name = query.get("dataset", "xor")
+    own = {spec.name for spec in dataset_options(name)} if name in NAMES else set()
+    for key in [k for k in query if k.startswith("dataset.")]:
+        if key.removeprefix("dataset.") not in own:
+            query.pop(key)
+    if "dataset.n" in query:
+        query["dataset.n"] = min(int(query["dataset.n"]), NETWORK_ROWS)
+    try:
+        built_network([(k, query_text(v)) for k, v in query.items()])
+    except FieldError as error:
+        if error.field == "output":
+            query.pop("output")
+    return query
+
+
 SETTINGS_FOR_RUN = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -175,6 +208,8 @@ SETTINGS_FOR_RUN = settings(
 def check(case: Any, mode: str) -> None:
     if mode == "positive":
         sized_network(case.body)  # in place, before the call (explicit examples skip hooks)
+        if case.path.endswith("/objectives/mlp"):
+            network_query(case.query)
     response = case.call_and_validate()
     STATUSES.setdefault(f"{case.method} {case.path}", Counter())[(mode, response.status_code)] += 1
 

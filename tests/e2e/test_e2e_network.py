@@ -1,11 +1,13 @@
 """End-to-end: a neural network on the page. Pick a dataset and a network, press play, and the
 decision map changes between steps while the path descends the landscape slice; the network
 drawn with its weights, then its gradients stepped layer by layer from the keyboard; your own
-CSV pasted and trained on; a bad CSV's cell named by row and column next to the box."""
+CSV pasted and trained on; a bad CSV's cell named by row and column next to the box; the
+server's suggested rates for the network on screen, which its runs and new runs take."""
 
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playback import SETTLED, play_to_end
@@ -126,3 +128,71 @@ def test_a_pasted_csv_trains_and_a_bad_one_is_named_by_row_and_column(gdp):
     # The last good network stays on screen.
     assert page.get_attribute("[data-testid=net-panel]", "data-step") == "120"
     settle(page)
+
+
+def is_network_rates(response) -> bool:
+    return urlsplit(response.url).path.endswith("/api/v1/objectives/mlp")
+
+
+def rates(page) -> list[float]:
+    values = page.eval_on_selector_all("[data-testid=lr]", "es => es.map(e => e.value)")
+    return [float(v) for v in values]
+
+
+def rates_in_use(page, answer) -> dict:
+    """The suggested rates of the server's answer, once the page uses them."""
+    suggested = answer.value.json()["suggested_lr"]
+    page.wait_for_function(
+        """s => { const r = document.querySelector('[data-testid=network-options]').dataset.rates;
+          return r !== undefined && JSON.stringify(JSON.parse(r)) === JSON.stringify(s); }""",
+        arg=suggested,
+    )
+    return suggested
+
+
+def test_a_networks_new_run_gets_the_servers_suggested_rate(gdp):
+    page = gdp.page
+    with page.expect_response(is_network_rates, timeout=60_000) as answer:
+        gdp.goto("/?objective=mlp&o.dataset=moons&o.hidden=4/4&steps=50&run=adam:lr=0.02")
+    assert answer.value.status == 200
+    query = parse_qs(urlsplit(answer.value.url).query, keep_blank_values=True)
+    assert query["dataset"] == ["moons"] and query["hidden"] == ["4,4"]
+    suggested = rates_in_use(page, answer)
+    assert "newton" not in suggested and 0.02 not in suggested.values()
+    settle(page)
+    page.get_by_test_id("add-run").click()
+    new = page.get_by_test_id("optimizer").nth(1).input_value()
+    assert rates(page) == [0.02, suggested[new]]  # the URL's rate stays; the new run's is theirs
+    # Another network asks for its own; the runs keep their rates, a new run takes the new ones.
+    with page.expect_response(is_network_rates, timeout=60_000) as answer:
+        page.get_by_test_id("net-hidden").fill("6")
+        page.get_by_test_id("net-hidden").dispatch_event("change")
+    assert parse_qs(urlsplit(answer.value.url).query)["hidden"] == ["6"]
+    other = rates_in_use(page, answer)
+    page.get_by_test_id("add-run").click()
+    third = page.get_by_test_id("optimizer").nth(2).input_value()
+    assert rates(page) == [0.02, suggested[new], other[third]]
+    settle(page)
+    gdp.assert_clean()
+
+
+def test_a_picked_networks_runs_race_at_the_servers_rates_once_they_come(gdp):
+    page = gdp.goto("/?steps=60")
+    before = rates(page)
+    races: list[dict] = []
+    page.on(
+        "request",
+        lambda r: r.url.endswith("/api/v1/runs") and races.append(json.loads(r.post_data)),
+    )
+    with page.expect_response(is_network_rates, timeout=60_000) as answer:
+        page.select_option("[data-testid=objective]", "mlp")
+    suggested = rates_in_use(page, answer)
+    optimizers = [o.input_value() for o in page.get_by_test_id("optimizer").all()]
+    wanted = [suggested[o] for o in optimizers]
+    assert wanted != before and rates(page) == wanted
+    # The network's first race ran at the rates the runs had; the race on screen at the server's.
+    settle(page)
+    networks = [[r["optimizer"]["lr"] for r in race["runs"]] for race in races]
+    assert networks[0] == before and networks[-1] == wanted
+    assert all(race["objective"]["id"] == "mlp" for race in races)
+    gdp.assert_clean()

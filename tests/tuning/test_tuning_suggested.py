@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+import app.tuning.blocks as blocks
 import app.tuning.suggested as suggested
 from app.objectives import list_objectives, make_objective
 from app.optim import OPTIMIZERS
@@ -53,13 +54,13 @@ def test_rosenbrock_suggestions_reach_the_valley_without_diverging():
 
 def test_options_and_custom_formulas_are_computed_once_then_cached(monkeypatch):
     calls = []
-    real = suggested.run_to_end
+    real = blocks.run_to_end
 
     def counting(problem, **kwargs):
         calls.append(problem.objective.id)
         return real(problem, **kwargs)
 
-    monkeypatch.setattr(suggested, "run_to_end", counting)
+    monkeypatch.setattr(blocks, "run_to_end", counting)
     monkeypatch.setattr(suggested, "_cache", type(suggested._cache)())
     for spec in ({"id": "linear-regression", "delta": 2.0}, {"expression": "x^2 + 3*y^2"}):
         objective = make_objective(spec)

@@ -1,22 +1,26 @@
-"""GET /objectives, /objectives/custom, /objectives/{id} and /optimizers: what can be run."""
+"""GET /objectives, /objectives/custom, /objectives/mlp, /objectives/{id} and /optimizers: what
+can be run."""
 
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from app.api import network_catalog
 from app.api.catalog_payloads import (
     objective_json,
     optimizers_json,
     option_parameters,
     options_from_query,
 )
-from app.api.compute import Job, compute
+from app.api.compute import Job, compute, converted
 from app.api.encoding import StrictJSONResponse, json_response
 from app.api.errors import ProblemBody, problem
+from app.api.network_responses import NetworkObjectiveOut
 from app.api.responses import ObjectiveList, ObjectiveOut, OptimizersOut
 from app.errors import FieldError
 from app.objectives import (
+    NETWORK_ID,
     Objective,
     ObjectiveError,
     get_objective_ids,
@@ -29,8 +33,8 @@ from app.tuning.suggested import build_rule
 BAD_INPUT = {422: {"description": "A bad option or formula", "model": ProblemBody}}
 
 
-async def with_suggestions(request: Request, objectives: list[Objective]) -> list[dict[str, Any]]:
-    """Each objective's JSON; suggestions not yet known are computed under a compute slot."""
+async def suggestions(request: Request, objectives: list[Objective]) -> list[dict[str, float]]:
+    """Each objective's suggested rates; those not yet known are computed under a compute slot."""
     known = [cached_suggestions(o) for o in objectives]
     missing = [o for o, lrs in zip(objectives, known, strict=True) if lrs is None]
     if missing:
@@ -40,7 +44,13 @@ async def with_suggestions(request: Request, objectives: list[Objective]) -> lis
 
         found = iter(await compute(request, work))
         known = [lrs if lrs is not None else next(found) for lrs in known]
-    return [objective_json(o, lrs) for o, lrs in zip(objectives, known, strict=True)]
+    return known  # type: ignore[return-value]
+
+
+async def with_suggestions(request: Request, objectives: list[Objective]) -> list[dict[str, Any]]:
+    """Each objective's JSON with its suggested rates."""
+    found = await suggestions(request, objectives)
+    return [objective_json(o, lrs) for o, lrs in zip(objectives, found, strict=True)]
 
 
 async def one_objective(objective_id: str, request: Request) -> Response:
@@ -96,6 +106,20 @@ def routes() -> APIRouter:
         except ObjectiveError as error:
             raise FieldError("expression", error.reason) from None
         return json_response((await with_suggestions(request, [objective]))[0])
+
+    @router.get(
+        f"/objectives/{NETWORK_ID}",
+        summary="A network built from its spec in query parameters, and the datasets it takes",
+        description=network_catalog.DESCRIPTION,
+        operation_id="objective_mlp",
+        responses={200: {"model": NetworkObjectiveOut}, **BAD_INPUT},
+        openapi_extra={"parameters": network_catalog.query_parameters()},
+    )
+    async def network_objective(request: Request) -> Response:
+        query = list(request.query_params.multi_items())
+        network = await converted(network_catalog.built_network, query)  # a dataset is made
+        found = (await suggestions(request, [network]))[0]
+        return json_response(network_catalog.network_json(network, found))
 
     for objective in list_objectives():  # one documented operation per objective: typed options
         router.add_api_route(

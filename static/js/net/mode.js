@@ -5,6 +5,7 @@
 // train and test loss and accuracy. main.js calls meta(), apply(), showTraces(), frame().
 import { el } from "../dom.js";
 import { NETWORK_ID } from "../catalog.js";
+import { NetRates } from "./rates.js";
 import { VIEW_OPTIONS, networkRequest } from "./spec.js";
 import { buildNetworkControls } from "./controls.js";
 import { SLICES, checkNetworkOptions } from "./options.js";
@@ -14,8 +15,6 @@ import { NetTraceSet } from "./traces.js";
 
 const $ = (id) => document.getElementById(id);
 const CSV_KEY = "gdp.network.csv";
-// Learning rates that train the default 2-8-8-1 network in a few hundred steps.
-const LRS = { sgd: 0.1, adam: 0.02, adamw: 0.02, adamax: 0.02, nadam: 0.02, rmsprop: 0.01, adagrad: 0.1, adadelta: 1, lion: 0.002, signsgd: 0.005 };
 const DASH = [5, 4];
 const CHART_SPECS = {
   classes: [
@@ -41,6 +40,8 @@ class NetMode {
     this.charts = null; // "classes" | "values": which chart specs are up
     this.specKey = 0;
     this.csv = "";
+    // Its suggested learning rates, from the server: data-rates holds the ones in use.
+    this.rates = new NetRates(page, { onRates: (lrs) => ($("network-options").dataset.rates = JSON.stringify(lrs)) });
     document.head.append(el("link", { rel: "stylesheet", href: new URL("../../css/net.css", import.meta.url).href }));
     this.panel = new NetPanel($("net-panel"), page.api, { onShow: (i) => this.set("show", i) });
     this.slices = new SliceJob(page.api, { onSlice: (s) => this.drawSlice(s), onError: (msg) => page.status.notify(msg, "warn") });
@@ -61,6 +62,7 @@ class NetMode {
     }
     if (problems.length) this.page.status.notify(`Ignored from the URL: ${problems.join("; ")}.`, "warn");
     for (const run of s.runs) if (run.optimizer === "newton") Object.assign(run, { optimizer: "adam", hp: {} });
+    this.rates.ask();
     return {
       id: NETWORK_ID,
       title: "Neural network on data (MLP)",
@@ -73,7 +75,7 @@ class NetMode {
       options: [],
       formula: "loss(w) = mean data loss over the train rows (+ λ/2·Σw² with weight decay)",
       description: "A small neural network trained by the engine on the data you pick: all its weights and biases are the point that descends. The surface is the loss over a plane of weight space through the shown run's last weights; each run's path is projected onto it.",
-      suggested_lr: LRS,
+      suggested_lr: this.rates.current(),
       data_kind: null,
     };
   }
@@ -95,9 +97,17 @@ class NetMode {
     p.runsEditor.setOptimizers(on ? p.catalog.optimizers.filter((o) => !o.needs_hessian) : p.catalog.optimizers);
     if (on && !this.active) p.surface.setStart(null);
     if (on) this.controls = buildNetworkControls($("network-options"), p.state.options, this.csv, { onChange: (n, v) => this.set(n, v), onCsv: (t) => this.setCsv(t) });
-    else if (this.active) this.useCharts(null);
+    else if (this.active) {
+      this.useCharts(null);
+      this.rates.held = null; // left for another objective: its runs' rates are its own
+    }
     this.active = on;
     this.panel.clear();
+  }
+
+  // Runs that take the network's suggested rates when they come (main.js boot and pick).
+  holdRates(which) {
+    this.rates.hold(which);
   }
 
   sliceControl() {
@@ -114,7 +124,10 @@ class NetMode {
     p.state.options[name] = value;
     p.urlDirty = true;
     if (name === "dataset" && value === "csv" && !this.csv.trim()) return this.controls?.setCsvError("Paste a table with a header line and rows.");
-    if (!VIEW_OPTIONS.includes(name)) return p.rerun();
+    if (!VIEW_OPTIONS.includes(name)) {
+      p.rerun();
+      return this.rates.ask(); // another network: its own rates (the runs keep theirs)
+    }
     this.panel.clear();
     this.requestSlice();
   }

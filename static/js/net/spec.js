@@ -45,6 +45,23 @@ export function networkSpec(options = {}, csv = "") {
   return spec;
 }
 
+// The network of a page's options (the view's own settings left out) as the API's spec.
+export function ownSpec(options = {}, csv = "") {
+  return networkSpec(Object.fromEntries(Object.entries(options).filter(([k]) => !VIEW_OPTIONS.includes(k))), csv);
+}
+
+// The query of GET /objectives/mlp naming a spec: the nested spec flattened (dataset=moons&
+// dataset.n=300&hidden=16,8&activation=relu), or null for a pasted table, which no query holds.
+export function networkQuery(spec) {
+  const { dataset, hidden, ...rest } = spec;
+  if (dataset.csv !== undefined) return null;
+  const query = { dataset: dataset.name };
+  for (const [name, value] of Object.entries(dataset)) if (name !== "name") query[`dataset.${name}`] = String(value);
+  query.hidden = hidden.join(",");
+  for (const [name, value] of Object.entries(rest)) if (name !== "id") query[name] = String(value);
+  return query;
+}
+
 // Input features and outputs of a spec, as far as the page can tell without the data (a CSV's
 // header gives its columns; classes are counted by the server): for sizing the recording only.
 export function roughDim(spec, csvColumns = 3) {
@@ -67,8 +84,7 @@ export function paramsEvery(steps, runs, dim, budget = 400000) {
 // network's initial weights), losses and accuracies every step and the weights every k-th.
 export function networkRequest(state, optimizersByName = {}, csv = "") {
   const body = runsRequest(state, [], optimizersByName);
-  const own = Object.fromEntries(Object.entries(state.options ?? {}).filter(([k]) => !VIEW_OPTIONS.includes(k)));
-  body.objective = networkSpec(own, csv);
+  body.objective = ownSpec(state.options, csv);
   for (const run of body.runs) delete run.start;
   const columns = csv.split("\n", 1)[0].split(/[,\t]/).length;
   const every = paramsEvery(state.steps, state.runs.length, roughDim(body.objective, columns));
