@@ -147,3 +147,12 @@ export function createApi(base = "/api/v1", fetchImpl = (...a) => globalThis.fet
     streamRuns,
   };
 }
+
+// The server's settings for the page (API prefix, version), written into its #config script.
+export function readConfig() {
+  try {
+    return JSON.parse(document.getElementById("config")?.textContent || "{}") ?? {};
+  } catch {
+    return {};
+  }
+}

@@ -3,6 +3,7 @@
 // by the same URL state as the page and driven by the page that frames it through postMessage
 // (embedproto.js; docs/embed.md has the protocol). ?autoplay=0 opens the race whole
 // and paused, as reduced motion does. Lessons, KaTeX and the extra views are never loaded.
+import { readConfig } from "./api.js";
 import { Charts } from "./charts.js";
 import { EmbedBridge } from "./embedbridge.js";
 import { catalogProblem, fitProblem } from "./embedcheck.js";
@@ -157,14 +158,6 @@ class EmbeddedPlayground extends Playground {
   }
 
   saveURL() {} // the host page owns the address; the embed's own keeps its options
-}
-
-function readConfig() {
-  try {
-    return JSON.parse($("config")?.textContent || "{}") ?? {};
-  } catch {
-    return {};
-  }
 }
 
 new EmbeddedPlayground(readConfig(), new URLSearchParams(location.search)).start();

@@ -3,6 +3,23 @@
 // last valid configuration stays on screen.
 const $ = (id) => document.getElementById(id);
 
+// Each run's best rate for the current budget, from one batched sweep on the server. Returns
+// the server's rule in words, or null when it could not tune (the rates stay as they were).
+async function tuneRates(page) {
+  page.fillRates();
+  try {
+    const answer = await page.api.tune(page.raceRequest());
+    answer.runs.forEach((r, i) => {
+      if (page.state.runs[i] && r.lr > 0) page.state.runs[i].hp.lr = r.lr;
+    });
+    page.runsEditor.setRuns(page.state.runs);
+    return answer.criterion ?? "each run's best rate for this budget";
+  } catch (e) {
+    page.status.notify(`Could not tune: ${e.message}`, "error");
+    return null;
+  }
+}
+
 export function bindInputs(page) {
   const s = page.state;
   const steps = $("steps");
@@ -42,7 +59,7 @@ export function bindInputs(page) {
   tune.addEventListener("click", async () => {
     tune.disabled = true;
     tune.setAttribute("aria-busy", "true");
-    const rule = await page.tune();
+    const rule = await tuneRates(page);
     tune.disabled = false;
     tune.removeAttribute("aria-busy");
     if (!rule) return;

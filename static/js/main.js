@@ -1,7 +1,7 @@
 // main.js — the playground page: one Playground wires the catalog (what the server offers), the
 // configuration (state.js, kept in the URL), the live runner (every change re-runs at once), the
 // player (the one frame loop) and the visuals. Each module has one job; this file only routes.
-import { ApiError, createApi } from "./api.js";
+import { ApiError, createApi, readConfig } from "./api.js";
 import { Catalog, isNetwork } from "./catalog.js";
 import { RUN_COLORS } from "./colorscale.js";
 import { FrameSink } from "./frame.js";
@@ -209,24 +209,6 @@ export class Playground {
     for (const run of this.state.runs) run.hp.lr ??= this.catalog.suggestedLr(this.meta, run.optimizer);
   }
 
-  // Each run's best rate for the current budget, from one batched sweep on the server. Returns
-  // the server's rule in words, or null when it could not tune (the rates stay as they were).
-  async tune() {
-    this.fillRates();
-    const body = this.raceRequest();
-    try {
-      const answer = await this.api.tune(body);
-      answer.runs.forEach((r, i) => {
-        if (this.state.runs[i] && r.lr > 0) this.state.runs[i].hp.lr = r.lr;
-      });
-      this.runsEditor.setRuns(this.state.runs);
-      return answer.criterion ?? "each run's best rate for this budget";
-    } catch (e) {
-      this.status.notify(`Could not tune: ${e.message}`, "error");
-      return null;
-    }
-  }
-
   // The POST /runs body of the configuration: a network's is built by net/mode.js.
   raceRequest() {
     return this.net?.active ? this.net.request() : runsRequest(this.state, this.startPoint(), this.catalog.optByName);
@@ -298,14 +280,6 @@ export class Playground {
     this.urlDirty = false;
     this.urlAt = now;
     history.replaceState(null, "", `?${encodeState(this.state)}`);
-  }
-}
-
-function readConfig() {
-  try {
-    return JSON.parse($("config")?.textContent || "{}") ?? {};
-  } catch {
-    return {};
   }
 }
 
