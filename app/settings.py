@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     max_data_body_bytes: int = Field(
         2_200_000, ge=1024, description="size of a request body carrying a dataset"
     )
+    max_batch_bytes: int = Field(
+        170_000_000,
+        ge=1_000_000,
+        description="memory a batch of runs may hold while it steps (estimated before it runs)",
+    )
     max_steps_times_runs: int = Field(2_000_000, ge=1, description="steps × runs of POST /runs")
     max_steps: int = Field(100_000, ge=1, description="steps of one run")
     max_runs: int = Field(64, ge=1, description="runs in one POST /runs")

@@ -102,6 +102,11 @@ LARGEST = {
         {"objective": NETWORK_ON_CSV, "point": [0.01] * NETWORK_DIM},
         {},
     ),
+    "GET /objectives/mlp (suggested rates for the largest network on 5,000 rows)": (
+        "/objectives/mlp?dataset=clusters&dataset.n=5000&dataset.classes=6&hidden=32,32,32,32",
+        None,
+        {},
+    ),
     "GET /objectives/custom (a new formula's suggestions)": (
         "/objectives/custom?expression=x%5E2%2B3*y%5E2%2Bsin(x*y)",
         None,

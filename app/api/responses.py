@@ -84,6 +84,10 @@ class Limits(BaseModel):
     max_sweep_work: int = Field(
         description="runs × steps of a sweep, or runs × num × steps of a tune"
     )
+    max_batch_bytes: int = Field(
+        description="memory a batch of runs may hold while it steps (a network's runs × its "
+        "weights and its layers' values on each row), estimated before it runs"
+    )
     max_concurrent_computations: int = Field(description="computations at once; the rest get 429")
     max_body_bytes: int = Field(description="size of a request body")
     max_data_body_bytes: int = Field(

@@ -26,6 +26,7 @@ from app.objectives.base import (
     OptionSpec,
     resolve_settings,
 )
+from app.objectives.batch_memory import check_batch_memory, run_bytes
 from app.objectives.fits_on_data import fit_on_data, takes_data
 from app.objectives.network_objective import make_network_objective
 
@@ -35,9 +36,11 @@ __all__ = [
     "Objective",
     "ObjectiveError",
     "OptionSpec",
+    "check_batch_memory",
     "get_objective_ids",
     "list_objectives",
     "make_objective",
+    "run_bytes",
 ]
 
 _ENTRIES: dict[str, Entry] = {

@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.objectives import Objective
+from app.objectives import Objective, run_bytes
 from app.runs import RunConfig, RunProblem
 from app.tuning.search import run_to_end, suggested_index
+
+# The memory one batch of the sweep may hold while it steps (app/objectives/batch_memory.py).
+SWEEP_BATCH_BYTES = 100_000_000
 
 
 @dataclass
@@ -57,19 +60,26 @@ def sweep_blocks(
     tried = {name: Tried() for name in names}
     pending, complete, start_loss = list(names), True, float("nan")
     for rates in blocks:
-        runs = tuple(RunConfig(name, {"lr": float(rate)}) for name in pending for rate in rates)
-        problem = RunProblem(objective=objective, runs=runs, steps=steps)
-        finals = run_to_end(problem, should_stop=should_stop, deadline=deadline, watch_view=True)
-        complete = complete and "stopped" not in finals.status
-        start_loss = finals.start_loss
-        shape = (len(pending), len(rates))
-        losses = finals.final_loss.reshape(shape)
-        # A rate whose path runs far out of view is as useless to watch as one that diverges.
-        unusable = (finals.diverged | finals.strayed).reshape(shape)
-        for i, name in enumerate(pending):
-            tried[name].rates += rates.tolist()
-            tried[name].losses += losses[i].tolist()
-            tried[name].unusable += unusable[i].tolist()
+        # As many optimizers' rates at once as fit in SWEEP_BATCH_BYTES (a large network's
+        # runs each hold megabytes while they step).
+        per_batch = max(1, SWEEP_BATCH_BYTES // (len(rates) * run_bytes(objective)))
+        for first in range(0, len(pending), per_batch):
+            group = pending[first : first + per_batch]
+            runs = tuple(RunConfig(name, {"lr": float(rate)}) for name in group for rate in rates)
+            problem = RunProblem(objective=objective, runs=runs, steps=steps)
+            finals = run_to_end(
+                problem, should_stop=should_stop, deadline=deadline, watch_view=True
+            )
+            complete = complete and "stopped" not in finals.status
+            start_loss = finals.start_loss
+            shape = (len(group), len(rates))
+            losses = finals.final_loss.reshape(shape)
+            # A rate whose path runs far out of view is as useless to watch as one that diverges.
+            unusable = (finals.diverged | finals.strayed).reshape(shape)
+            for i, name in enumerate(group):
+                tried[name].rates += rates.tolist()
+                tried[name].losses += losses[i].tolist()
+                tried[name].unusable += unusable[i].tolist()
         pending = [name for name in pending if not tried[name].settled(start_loss, near)]
         if not pending:
             break

@@ -9,7 +9,7 @@ import pytest
 
 import app.tuning.blocks as blocks
 import app.tuning.suggested as suggested
-from app.objectives import make_objective
+from app.objectives import make_objective, run_bytes
 from app.optim import OPTIMIZERS
 from app.tuning import SUGGESTION_RATES, SUGGESTION_STEPS, cached_suggestions, suggest
 from app.tuning.blocks import Tried, sweep_blocks
@@ -112,3 +112,18 @@ def test_a_large_network_is_swept_on_a_sample_of_its_train_rows():
 def test_a_pick_is_settled_when_no_smaller_rate_can_change_it(losses, unusable, settled):
     tried = Tried([1e-4, 1e-3, 1e-2, 1e-1], losses, unusable)
     assert tried.settled(start_loss=1.0, near=NEAR_TIE) is settled
+
+
+def test_a_sweep_runs_as_many_optimizers_at_once_as_fit_its_memory_and_picks_the_same(
+    monkeypatch,
+):
+    network = make_objective(SMALL_XOR)
+    whole, _ = compute_suggestions(network)
+    first = rate_blocks(network)[0]
+    budget = 3 * len(first) * run_bytes(sweep_objective(network))
+    monkeypatch.setattr(blocks, "SWEEP_BATCH_BYTES", budget)  # three optimizers' rates at once
+    runs = counted(monkeypatch)
+    picks, complete = compute_suggestions(network)
+    assert complete and picks == whole
+    assert runs[:4] == [3 * len(first)] * 3 + [(len(FIRST_ORDER) - 9) * len(first)]
+    assert all(n * run_bytes(sweep_objective(network)) <= budget for n in runs)

@@ -20,6 +20,7 @@ class Caps:
     max_resolution: int
     max_sweep_runs: int
     max_sweep_work: int
+    max_batch_bytes: int
 
     @classmethod
     def of(cls, settings: Any) -> Caps:

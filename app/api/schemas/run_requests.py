@@ -24,6 +24,7 @@ from app.api.schemas.options import (
 )
 from app.api.schemas.requests import Dim, by_dim, named, weights
 from app.errors import FieldError
+from app.objectives import check_batch_memory
 from app.runs import RecordRule, RunConfig, RunProblem, StopRules
 
 SEED_MAX = 2**32 - 1
@@ -69,6 +70,7 @@ class RunsBase(RunOptionsBase):
                 "steps", f"steps × runs = {work} is over the cap of {caps.max_steps_times_runs}"
             )
         objective = self.objective.build()  # type: ignore[attr-defined]
+        check_batch_memory(objective, len(runs), caps.max_batch_bytes, "runs")
         for i, run in enumerate(runs):
             check_length(objective, run.start, f"runs[{i}].start")
         return RunProblem(
@@ -103,7 +105,9 @@ class TuneBase(RunsBase):
                 "steps",
                 f"runs × num × steps = {count * steps} is over the cap of {caps.max_sweep_work}",
             )
-        return self.problem(), num
+        problem = self.problem()
+        check_batch_memory(problem.objective, count, caps.max_batch_bytes, "num")
+        return problem, num
 
 
 def _run_spec(dim: Dim) -> type[Strict]:

@@ -23,6 +23,7 @@ from app.api.schemas.requests import check_pairs, named, weights
 from app.api.schemas.run_requests import RunOptionsBase, run_option_fields
 from app.api.schemas.sweep_ranges import over_model
 from app.errors import FieldError
+from app.objectives import check_batch_memory
 from app.optim import OPTIMIZERS, Schedule
 from app.runs import RunConfig, RunProblem, StartGrid, SweepRange
 
@@ -74,6 +75,8 @@ class SweepBase(RunOptionsBase):
                     raise FieldError(f"over.{name}.{end}", error.reason) from None
             what = SweepRange(name, spec.min, spec.max, spec.num, spec.scale)
             count = spec.num
+        size_field = "over.start.resolution" if name == "start" else f"over.{name}.num"
+        check_batch_memory(objective, count, self.caps.max_batch_bytes, size_field)
         work = count * self.steps  # type: ignore[attr-defined]
         if work > self.caps.max_sweep_work:
             raise FieldError(
