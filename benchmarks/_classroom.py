@@ -77,12 +77,18 @@ def surface_request(rng: random.Random) -> Request:
 
 
 async def fetch(connection: Connection, tally: Tally, request: Request) -> None:
-    """One request read to its end, as the browser receives it (gzipped bodies stay so)."""
+    """One request read to its end; a race's stream is inflated to check its last line."""
     headers = {**BROWSER, **request.headers}
     while True:
         started = time.perf_counter()
         try:
-            answer = await connection.request(request.method, request.path, request.body, headers)
+            answer = await connection.request(
+                request.method,
+                request.path,
+                request.body,
+                headers,
+                read_tail=request.kind == "race",  # only a race's last line is checked
+            )
         except (OSError, h11.ProtocolError) as error:
             tally.errors.append(f"{request.kind}: {type(error).__name__}: {error}")
             return
