@@ -149,19 +149,18 @@ def _runs(caps: Caps, dim: Dim, tune: bool) -> type[Strict]:
     return model
 
 
-def runs_body(caps: Caps) -> Any:
+def _race_body(caps: Caps, tune: bool, description: str) -> Any:
     return by_dim(
-        lambda d: _runs(caps, d, tune=False),
+        lambda d: _runs(caps, d, tune=tune),
         DIMS,
-        "a race of optimizer runs",
-        network=lambda: _runs(caps, NETWORK, tune=False),
+        description,
+        network=lambda: _runs(caps, NETWORK, tune=tune),
     )
+
+
+def runs_body(caps: Caps) -> Any:
+    return _race_body(caps, False, "a race of optimizer runs")
 
 
 def tune_body(caps: Caps) -> Any:
-    return by_dim(
-        lambda d: _runs(caps, d, tune=True),
-        DIMS,
-        "POST /runs' body plus num",
-        network=lambda: _runs(caps, NETWORK, tune=True),
-    )
+    return _race_body(caps, True, "POST /runs' body plus num")
