@@ -30,22 +30,18 @@ function render({ model, el }) {
   const toView = (message) => frame.contentWindow?.postMessage(message, origin);
   // A host the view cannot name (no Referer, no ancestorOrigins) is named by its first message.
   const hello = () => toView({ type: "hello" });
+  // What the widget listens to, each taken back when it is removed.
+  const modelEvents = [["msg:custom", toView], ["change:server", load], ["change:query", load], ["change:height", resize]];
   window.addEventListener("message", fromView);
   frame.addEventListener("load", hello);
-  model.on("msg:custom", toView);
-  model.on("change:server", load);
-  model.on("change:query", load);
-  model.on("change:height", resize);
+  for (const [name, handler] of modelEvents) model.on(name, handler);
   resize();
   load();
   el.append(frame);
   return () => {
     window.removeEventListener("message", fromView);
     frame.removeEventListener("load", hello);
-    model.off("msg:custom", toView);
-    model.off("change:server", load);
-    model.off("change:query", load);
-    model.off("change:height", resize);
+    for (const [name, handler] of modelEvents) model.off(name, handler);
   };
 }
 

@@ -7,6 +7,7 @@ import { drawClasses, drawDistribution, drawRegression, drawTarget } from "./dat
 import { el } from "./dom.js";
 import { fitCanvas } from "./draw.js";
 import { formatNumber, plain } from "./format.js";
+import { LatestRequest } from "./latest.js";
 
 const MARGIN = { left: 58, right: 12, top: 12, bottom: 42 };
 
@@ -21,8 +22,13 @@ export class DataPanel {
     this.meta = null;
     this.answer = null; // the last POST /predict answer drawn
     this.key = "";
-    this.inflight = false;
-    this.pending = null;
+    this.fits = new LatestRequest((job) => this.predict(job), {
+      onAnswer: (answer) => {
+        this.answer = answer;
+        this.dirty = true;
+      },
+      onError: (e) => (this.caption.textContent = `Could not compute the fit: ${e.message ?? e}`),
+    });
     this.dirty = true;
     new ResizeObserver(() => (this.dirty = true)).observe(this.canvas.parentElement);
   }
@@ -50,31 +56,18 @@ export class DataPanel {
     const key = JSON.stringify([spec, points]);
     if (key === this.key) return;
     this.key = key;
-    this.pending = { spec, points, step, labels };
-    this.fetch();
+    this.fits.request({ spec, points, step, labels });
   }
 
-  async fetch() {
-    if (this.inflight || !this.pending) return;
-    const job = this.pending;
-    this.pending = null;
-    this.inflight = true;
-    try {
-      const finite = job.points.map((p) => (p.every(Number.isFinite) ? p : null));
-      const usable = finite.filter(Boolean);
-      if (usable.length) {
-        const answer = await this.api.predict({ objective: job.spec, points: usable, resolution: 96 });
-        let next = 0;
-        answer.fits = finite.map((p) => (p ? answer.fits[next++] : null)); // a diverged run has no fit
-        this.answer = { ...answer, step: job.step, labels: job.labels };
-        this.dirty = true;
-      }
-    } catch (e) {
-      this.caption.textContent = `Could not compute the fit: ${e.message ?? e}`;
-    } finally {
-      this.inflight = false;
-      this.fetch();
-    }
+  // Each run's fit at the playhead (null when no run has finite parameters).
+  async predict(job) {
+    const finite = job.points.map((p) => (p.every(Number.isFinite) ? p : null));
+    const usable = finite.filter(Boolean);
+    if (!usable.length) return null;
+    const answer = await this.api.predict({ objective: job.spec, points: usable, resolution: 96 });
+    let next = 0;
+    answer.fits = finite.map((p) => (p ? answer.fits[next++] : null)); // a diverged run has no fit
+    return { ...answer, step: job.step, labels: job.labels };
   }
 
   render() {

@@ -5,12 +5,12 @@ import { ApiError, createApi, readConfig } from "./api.js";
 import { Catalog, isNetwork } from "./catalog.js";
 import { RUN_COLORS } from "./colorscale.js";
 import { FrameSink } from "./frame.js";
+import { surfaceRequests } from "./latest.js";
 import { LiveRunner } from "./live.js";
 import { PAGE_CHROME } from "./pagechrome.js";
 import { Player } from "./player.js";
 import { decodeState, encodeState, objectiveSpec, runsRequest } from "./state.js";
 import { StatusLine } from "./status.js";
-import { SurfaceQueue } from "./surfacequeue.js";
 
 const $ = (id) => document.getElementById(id);
 const DEFAULT_EXPRESSION = "x^2 + 10*y^2";
@@ -29,7 +29,7 @@ export class Playground {
     this.failed = false;
     this.shownJob = 0;
     this.firstWanted = 0; // the oldest job whose answer still belongs on screen
-    this.surfaces = new SurfaceQueue(this.api, {
+    this.surfaces = surfaceRequests(this.api, {
       // An answer for another objective (picked meanwhile) would draw the wrong surface.
       current: (job) => job.key === JSON.stringify(objectiveSpec(this.state)),
       onAnswer: (data, answer, job) => this.view().setSurface(data, job.bounds),

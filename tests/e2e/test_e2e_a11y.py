@@ -4,6 +4,8 @@ open and drawn, at desktop and phone widths. axe-core is vendored for the tests 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,27 @@ def axe_violations(page) -> list[dict]:
     )
 
 
+@contextlib.contextmanager
+def checked_page(browser, viewport: tuple[int, int]) -> Iterator:
+    """A page at this viewport that must raise no script error. The test injects axe itself (an
+    inline script): the page's CSP would refuse it, so the context bypasses it."""
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        yield page
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def assert_axe_clean(page, where: str) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"axe-core {where}:\n{readable(violations)}"
+
+
 def readable(violations: list[dict]) -> str:
     lines = []
     for v in violations:
@@ -63,39 +86,24 @@ def readable(violations: list[dict]) -> str:
 
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
 def test_no_axe_violations_with_every_view_open(gdp_browser, live_server, viewport):
-    width, height = viewport
-    # The test injects axe itself (an inline script): the page's CSP would refuse it.
-    context = gdp_browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with checked_page(gdp_browser, viewport) as page:
         page.goto(live_server + PAGE)
         page.wait_for_selector("body[data-phase=ready]", timeout=15_000)
         open_every_view(page)
         # Every control is in the page as a control, never stringified into the text.
         assert "[object " not in page.locator("#views").inner_text()
-        violations = axe_violations(page)
-        assert not violations, f"axe-core at {width}px:\n{readable(violations)}"
-        assert not errors, errors
-    finally:
-        context.close()
+        assert_axe_clean(page, f"at {viewport[0]}px")
 
 
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
 def test_no_axe_violations_in_lesson_mode(gdp_browser, live_server, viewport):
     """The lesson list, a card with a prediction made and the update rule, and a challenge
     checked: every part of lesson mode, drawn, at desktop and phone widths."""
-    width, height = viewport
-    context = gdp_browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    width = viewport[0]
+    with checked_page(gdp_browser, viewport) as page:
         page.goto(live_server + "/?learn")
         page.wait_for_selector("[data-testid=lesson-list] li", timeout=15_000)
-        violations = axe_violations(page)
-        assert not violations, f"axe-core on the lesson list at {width}px:\n{readable(violations)}"
+        assert_axe_clean(page, f"on the lesson list at {width}px")
         page.goto(live_server + "/?lesson=rifle&card=2")
         page.wait_for_selector("[data-testid=lesson-predict][data-phase=guessing]", timeout=15_000)
         page.get_by_test_id("guess-0").fill("-1")
@@ -103,18 +111,13 @@ def test_no_axe_violations_in_lesson_mode(gdp_browser, live_server, viewport):
         page.get_by_test_id("lesson-commit").click()
         page.wait_for_selector("[data-testid=lesson-predict][data-phase=shown]")
         page.wait_for_selector("[data-testid=lesson-rule] .view-body[data-ready='1'][data-step]")
-        violations = axe_violations(page)
-        assert not violations, f"axe-core on a prediction at {width}px:\n{readable(violations)}"
+        assert_axe_clean(page, f"on a prediction at {width}px")
         for n in (3, 4, 5):
             page.get_by_test_id("lesson-next").click()
             page.wait_for_selector(f"[data-testid=lesson][data-card='{n}']")
         page.get_by_test_id("lesson-check").click()
         page.wait_for_selector("[data-testid=lesson-challenge][data-passed]", timeout=15_000)
-        violations = axe_violations(page)
-        assert not violations, f"axe-core on a challenge at {width}px:\n{readable(violations)}"
-        assert not errors, errors
-    finally:
-        context.close()
+        assert_axe_clean(page, f"on a challenge at {width}px")
 
 
 @pytest.mark.parametrize("viewport", [(900, 560), (390, 600)], ids=["frame", "phone"])
@@ -122,32 +125,20 @@ def test_no_axe_violations_in_lesson_mode(gdp_browser, live_server, viewport):
 def test_no_axe_violations_on_the_embed(gdp_browser, live_server, viewport, query):
     """/embed as a course page or notebook frames it: the surface and controls, and with
     ?show=charts,table its two extras, played to the end."""
-    width, height = viewport
-    context = gdp_browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    width = viewport[0]
+    with checked_page(gdp_browser, viewport) as page:
         page.goto(live_server + "/embed" + PAGE.removeprefix("/") + query)
         page.wait_for_selector("body[data-phase=ready]", timeout=15_000)
         play_to_end(page)
-        violations = axe_violations(page)
-        assert not violations, f"axe-core on /embed{query} at {width}px:\n{readable(violations)}"
-        assert not errors, errors
-    finally:
-        context.close()
+        assert_axe_clean(page, f"on /embed{query} at {width}px")
 
 
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
 def test_no_axe_violations_with_a_network_and_its_views(gdp_browser, live_server, viewport):
     """A network on data: its settings and CSV box, the slice, the decision map, the network in
     its backpropagation view, the train/test charts."""
-    width, height = viewport
-    context = gdp_browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    width = viewport[0]
+    with checked_page(gdp_browser, viewport) as page:
         page.goto(live_server + "/?objective=mlp&o.dataset=spiral&steps=60&run=adam:lr=0.02")
         page.wait_for_selector("body[data-phase=ready]", timeout=15_000)
         play_to_end(page)
@@ -155,12 +146,7 @@ def test_no_axe_violations_with_a_network_and_its_views(gdp_browser, live_server
         page.wait_for_selector("#surface[data-slice=pca][data-ready='1']", timeout=30_000)
         page.get_by_test_id("net-edges-gradients").check()
         page.wait_for_selector("[data-testid=net-layer-next]:visible")
-        violations = axe_violations(page)
-        assert not violations, f"axe-core with a network at {width}px:\n{readable(violations)}"
+        assert_axe_clean(page, f"with a network at {width}px")
         page.select_option("[data-testid=net-dataset]", "csv")
         page.wait_for_selector("[data-testid=net-csv]:visible")
-        violations = axe_violations(page)
-        assert not violations, f"axe-core with the CSV box at {width}px:\n{readable(violations)}"
-        assert not errors, errors
-    finally:
-        context.close()
+        assert_axe_clean(page, f"with the CSV box at {width}px")

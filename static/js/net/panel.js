@@ -5,6 +5,7 @@
 import { el } from "../dom.js";
 import { fitCanvas } from "../draw.js";
 import { formatNumber } from "../format.js";
+import { LatestRequest } from "../latest.js";
 import { drawNetworkData, heatSignature } from "./datadraw.js";
 import { drawNetwork, stageText } from "./diagram.js";
 
@@ -18,8 +19,13 @@ export class NetPanel {
     this.api = api;
     this.answer = null;
     this.key = "";
-    this.inflight = false;
-    this.pending = null;
+    this.predictions = new LatestRequest((job) => this.predict(job), {
+      onAnswer: (answer) => {
+        this.answer = answer;
+        this.setStage(this.stage);
+      },
+      onError: (e) => (this.dataCaption.textContent = `Could not compute the prediction: ${e.message ?? e}`),
+    });
     this.dirty = true;
     this.show = "weights";
     this.stage = 0;
@@ -90,27 +96,17 @@ export class NetPanel {
     const key = `${specKey}|${weights.k}`;
     if (key === this.key) return;
     this.key = key;
-    this.pending = { spec, row: weights.row, step };
-    this.fetch();
+    this.predictions.request({ spec, row: weights.row, step });
   }
 
-  async fetch() {
-    if (this.inflight || !this.pending) return;
-    const job = this.pending;
-    this.pending = null;
-    this.inflight = true;
-    try {
-      if (job.row.every(Number.isFinite)) {
-        const answer = await this.api.predict({ objective: job.spec, points: [job.row], resolution: RESOLUTION });
-        this.answer = { ...answer, step: job.step };
-        this.setStage(this.stage);
-      } else this.dataCaption.textContent = `Step ${job.step}: the weights are no longer finite numbers (the run diverged).`;
-    } catch (e) {
-      this.dataCaption.textContent = `Could not compute the prediction: ${e.message ?? e}`;
-    } finally {
-      this.inflight = false;
-      this.fetch();
+  // The network's prediction and layers for the weights at the playhead (null when diverged).
+  async predict(job) {
+    if (!job.row.every(Number.isFinite)) {
+      this.dataCaption.textContent = `Step ${job.step}: the weights are no longer finite numbers (the run diverged).`;
+      return null;
     }
+    const answer = await this.api.predict({ objective: job.spec, points: [job.row], resolution: RESOLUTION });
+    return { ...answer, step: job.step };
   }
 
   render() {

@@ -2,7 +2,7 @@
 // /surface with a slice) through the shown run's last weights, along the first two principal
 // components of its path or two random filter-normalised directions; every run's path is
 // projected onto the plane and drawn by the page's own surface view. The newest request wins.
-import { SurfaceQueue } from "../surfacequeue.js";
+import { surfaceRequests } from "../latest.js";
 import { thinPath } from "./traces.js";
 
 const RESOLUTION = 41;
@@ -12,7 +12,7 @@ export class SliceJob {
   constructor(api, { onSlice, onError }) {
     this.serial = 0;
     this.onError = onError;
-    this.queue = new SurfaceQueue(api, {
+    this.queue = surfaceRequests(api, {
       current: (job) => job.id === this.serial,
       onAnswer: (data, answer) => onSlice({ data, bounds: [[answer.x[0], answer.x.at(-1)], [answer.y[0], answer.y.at(-1)]], answer }),
       onError: (e) => onError(`Could not compute the landscape slice: ${e.message ?? e}`),
