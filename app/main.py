@@ -31,7 +31,12 @@ from app.api.openapi import install_openapi
 from app.api.responses import HealthOut
 from app.api.router import api_router
 from app.settings import SETTINGS, STATIC_DIR, TEMPLATES_DIR, Settings
-from app.static_assets import REVALIDATE, StaticVersion, VersionedStaticFiles
+from app.static_assets import (
+    REVALIDATE,
+    STATIC_GZIP_LEVEL,
+    StaticVersion,
+    VersionedStaticFiles,
+)
 
 API_PREFIX = "/api/v1"
 CONTENT_SECURITY_POLICY = (
@@ -40,11 +45,10 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'"
 )
 # API JSON is compressed fast; large answers are compressed in their worker thread instead.
-# Static files, fetched once per version and then cached, are compressed hard.
+# Static files are compressed hard (app.static_assets: once per version for the page's own).
 API_GZIP_LEVEL = 1
-STATIC_GZIP_LEVEL = 9
 # Server-sent events stay uncompressed (proxies and EventSource expect them plain); JSON Lines
-# are compressed chunk by chunk, each flushed, so every line still arrives as it is sent.
+# streams compress themselves, chunk by chunk (app.api.streams).
 UNZIPPED = DEFAULT_EXCLUDED_CONTENT_TYPES
 
 

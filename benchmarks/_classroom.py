@@ -16,8 +16,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import h11
-
 from benchmarks._http import Connection
 
 API = "/api/v1"
@@ -89,7 +87,7 @@ async def fetch(connection: Connection, tally: Tally, request: Request) -> None:
                 headers,
                 read_tail=request.kind == "race",  # only a race's last line is checked
             )
-        except (OSError, h11.ProtocolError) as error:
+        except OSError as error:
             tally.errors.append(f"{request.kind}: {type(error).__name__}: {error}")
             return
         if answer.status == 429:

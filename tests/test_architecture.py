@@ -70,7 +70,7 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"app", "app.api", "app.settings", "app.static_assets"}),
         frozenset({"fastapi", "starlette", "jinja2"}),
     ),
-    "app.static_assets": (frozenset(), frozenset({"starlette"})),
+    "app.static_assets": (frozenset(), frozenset({"anyio", "starlette"})),
     "app.__main__": (frozenset({"app.main", "app.cli"}), frozenset({"uvicorn"})),
     "app.client": (frozenset(), frozenset({"httpx"})),
     # The command line runs in-process (app.main's factory) unless --url names a server.

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import static_assets
+from app.api import run_payloads
 from app.main import create_app
 from app.static_assets import IMMUTABLE, REVALIDATE, StaticVersion
 
@@ -136,9 +137,29 @@ def test_a_jsonl_stream_is_gzipped_and_sends_its_first_line_alone() -> None:
     line, newline, rest = inflate.decompress(bodies[0]["body"]).partition(b"\n")
     assert newline and not rest, line[:200]
     assert json.loads(line)["step"] == 0
-    whole = line + newline + b"".join(inflate.decompress(m["body"]) for m in bodies[1:])
-    lines = whole.splitlines()
+    inflated = [inflate.decompress(m["body"]) for m in bodies[1:]]
+    # Every message inflates to whole lines, and the last ends the gzip member.
+    assert all(part.endswith(b"\n") for part in inflated if part)
+    assert inflate.eof and not inflate.unused_data
+    lines = (line + newline + b"".join(inflated)).splitlines()
     assert json.loads(lines[-1])["type"] == "done" and len(lines) == 3002
+
+
+def test_a_gzipped_stream_that_fails_still_ends_its_gzip(monkeypatch) -> None:
+    real = run_payloads.step_json
+
+    def failing_on_step_5(step, **options):
+        if step.index == 5:
+            raise RuntimeError("cannot encode step 5")
+        return real(step, **options)
+
+    monkeypatch.setattr(run_payloads, "step_json", failing_on_step_5)
+    messages = run_stream("application/jsonl")
+    inflate = zlib.decompressobj(31)
+    body = b"".join(inflate.decompress(m.get("body", b"")) for m in messages[1:])
+    assert inflate.eof and not inflate.unused_data, "the gzip member was never finished"
+    lines = [json.loads(line) for line in body.splitlines()]
+    assert [line["type"] for line in lines] == ["step"] * 5 + ["error"]
 
 
 def test_server_sent_events_are_left_uncompressed() -> None:

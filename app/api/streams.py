@@ -13,13 +13,13 @@ from starlette.responses import Response
 
 from app.api import run_payloads
 from app.api.compute import JobEventStream, JobStream, admit
-from app.api.encoding import jsonl_line, sse_event
+from app.api.encoding import FlushedGzip, accepts_gzip, jsonl_line, sse_event
 from app.runs import RecordRule, RunProblem, Simulation, Step, marked_steps
 
 # A stream sends what it has at least this often, so lines flow while long runs compute.
 STREAM_FLUSH_SECONDS = 0.05
 STREAM_FLUSH_STEPS = 500
-# ...and at most about this many bytes at once: compressing a chunk must not stall the loop.
+# ...and at most about this many bytes at once, so a chunk's memory and sending stay small.
 STREAM_FLUSH_BYTES = 256 * 1024
 
 logger = logging.getLogger(__name__)
@@ -82,24 +82,35 @@ def run_stream(problem: RunProblem, rule: RecordRule, request: Request, kind: st
         return jsonl_line(payload) if kind == "jsonl" else sse_event(payload, first=sent[0] == 1)
 
     steps = StepLines(simulation, encode, rule)
+    # Server-sent events stay plain (proxies and EventSource expect them so).
+    gzip = FlushedGzip() if kind == "jsonl" and accepts_gzip(request.headers) else None
+
+    def wire(data: bytes, last: bool = False) -> bytes:
+        return gzip.chunk(data, last) if gzip else data
+
+    def next_chunk(first: bool) -> tuple[bytes | None, bool]:
+        chunk, failed = steps.chunk(first)
+        return (None if chunk is None else wire(chunk, last=failed)), failed
 
     async def body() -> AsyncIterator[bytes]:
         try:
             first = True
             while True:
-                chunk, failed = await job.run(steps.chunk, first)
+                chunk, failed = await job.run(next_chunk, first)
                 if chunk is None:
                     break
                 yield chunk
                 if failed:
                     return
                 first = False
-            yield encode(run_payloads.done_json(problem, simulation, steps.last))
+            yield wire(encode(run_payloads.done_json(problem, simulation, steps.last)), last=True)
         except Exception as error:  # the stream ends with a line that says why, never cut
             logger.exception("a /runs stream failed")
-            yield encode(run_payloads.error_json(error))
+            yield wire(encode(run_payloads.error_json(error)), last=True)
 
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    if gzip:
+        headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
     if kind == "sse":
         return JobEventStream(body(), job, headers=headers)
     return JobStream(body(), job, media_type="application/jsonl", headers=headers)

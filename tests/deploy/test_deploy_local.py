@@ -10,7 +10,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+import uvloop
 
+from benchmarks._classroom import INTERACTIONS, capacity_and_page, classroom
 from benchmarks._deploy import START, Cluster, nginx_binary
 
 pytestmark = pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
@@ -34,6 +36,18 @@ def test_the_page_and_the_api_answer_through_nginx(cluster: Cluster) -> None:
     )
     assert refused.status_code == 422
     assert refused.json()["detail"][0]["field"] == "runs[0].optimizer.lr"
+
+
+def test_the_scale_benchmarks_classroom_runs_through_it(cluster: Cluster) -> None:
+    """benchmarks/scale.py's students (its own HTTP client) over keep-alive connections: every
+    request answered, every race stream read to its done line."""
+    tally = uvloop.run(classroom(cluster.port, students=2, sessions=2, deadline=60.0))
+    assert tally.errors == [] and tally.refused == 0
+    races = sum(1 for i in range(INTERACTIONS) if i % 3)
+    assert len(tally.latencies["race"]) == 2 * races
+    assert len(tally.latencies["surface"]) == 2 * (INTERACTIONS - races)
+    _, page = uvloop.run(capacity_and_page(cluster.port))
+    assert len(tally.latencies["page"]) == 2 * len(page) and len(page) > 10
 
 
 def test_both_processes_take_requests(cluster: Cluster) -> None:
