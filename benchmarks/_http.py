@@ -27,7 +27,7 @@ class Answer:
 
 @dataclass
 class _Reading:
-    """One answer as it arrives: the parser's callbacks fill it in."""
+    """One answer as it arrives: its own parser calls these as the bytes come in."""
 
     read_tail: bool
     tail_bytes: int
@@ -39,10 +39,15 @@ class _Reading:
     status: int = 0
     keep_alive: bool = False
 
+    def __post_init__(self) -> None:
+        # One parser per answer: a request waits for its whole answer, so none straddles two.
+        self.parser = httptools.HttpResponseParser(self)
+
     def on_header(self, name: bytes, value: bytes) -> None:
         self.headers[name.decode().lower()] = value.decode()
 
     def on_headers_complete(self) -> None:
+        self.status = self.parser.get_status_code()
         # A gzipped stream (JSON Lines) is inflated as it comes, as a browser does, so its last
         # line can be read.
         if self.read_tail and self.headers.get("content-encoding") == "gzip":
@@ -54,52 +59,42 @@ class _Reading:
             self.pieces.append(self.inflate.decompress(body) if self.inflate else body)
 
     def on_message_complete(self) -> None:
+        # Read here: the parser forgets the answer's keep-alive once it has returned.
+        self.keep_alive = self.parser.should_keep_alive()
         if not self.done.done():
             self.done.set_result(None)
+
+    def fail(self, error: Exception) -> None:
+        if not self.done.done():
+            self.done.set_exception(error)
 
     def tail(self) -> bytes:
         return b"".join(self.pieces)[-self.tail_bytes :]
 
 
 class _Protocol(asyncio.Protocol):
+    """A connection's bytes, handed to the answer being read."""
+
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
         self.reading: _Reading | None = None
-        self.parser = httptools.HttpResponseParser(self)
         self.closed = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
+        if self.reading is None:
+            return
         try:
-            self.parser.feed_data(data)
+            self.reading.parser.feed_data(data)
         except httptools.HttpParserError as error:
-            self._fail(ConnectionError(f"a malformed answer: {error}"))
+            self.reading.fail(ConnectionError(f"a malformed answer: {error}"))
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        self._fail(ConnectionError("the server closed the connection mid-response"))
-
-    def _fail(self, error: Exception) -> None:
-        if self.reading is not None and not self.reading.done.done():
-            self.reading.done.set_exception(error)
-
-    # The parser's callbacks, passed on to the answer being read.
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self.reading.on_header(name, value)
-
-    def on_headers_complete(self) -> None:
-        self.reading.status = self.parser.get_status_code()
-        self.reading.on_headers_complete()
-
-    def on_body(self, body: bytes) -> None:
-        self.reading.on_body(body)
-
-    def on_message_complete(self) -> None:
-        # Read here: the parser forgets the answer's keep-alive once it has returned.
-        self.reading.keep_alive = self.parser.should_keep_alive()
-        self.reading.on_message_complete()
+        if self.reading is not None:
+            self.reading.fail(ConnectionError("the server closed the connection mid-response"))
 
 
 class Connection:
